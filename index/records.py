@@ -1,0 +1,96 @@
+"""Records, settings and errors of the knowledge base (the contract for app.py and eval)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters; an empty field does not filter."""
+
+    doc_ids: tuple[int, ...] = ()
+    issuers: tuple[str, ...] = ()  # 发文机关
+    doc_types: tuple[str, ...] = ()  # 文种
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, ready to cite."""
+
+    rank: int
+    score: float
+    text: str
+    matched: tuple[str, ...]  # terms to highlight in ``text``
+    doc_title: str
+    doc_number: str | None
+    date: str | None
+    path: tuple[str, ...]
+    label: str
+    page_start: int | None
+    page_end: int | None
+    citation: str  # 《标题》三、（五）（发文字号）第N页
+    clause_id: int
+    doc_id: int
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document of the knowledge base with its metadata."""
+
+    doc_id: int
+    source: str
+    title: str
+    issuer: str | None
+    doc_number: str | None
+    date: str | None
+    doc_type: str | None
+    author: str | None
+    pages: int | None
+    clauses: int
+    content_hash: str
+    added_at: str
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    """A stored clause with its address (for context and document views)."""
+
+    clause_id: int
+    doc_id: int
+    ordinal: int
+    path: tuple[str, ...]
+    label: str
+    text: str
+    page_start: int | None
+    page_end: int | None
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingestion batch did: sources added/replaced/skipped/removed, and failures."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (source, reason)
+    clauses_embedded: int = 0
+    seconds: dict = field(default_factory=dict)  # stage -> seconds: parse, embed, write
+
+
+class KBError(Exception):
+    """A knowledge-base problem; the message says what happened and how to fix it."""
+
+
+class KBMissing(KBError):
+    """No knowledge base at the given directory."""
+
+
+class ModelMismatch(KBError):
+    """The KB was built with another embedding model or dimension."""
+
+
+class KBBusy(KBError):
+    """Another ingestion holds the KB's write lock."""

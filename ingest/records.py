@@ -1,0 +1,118 @@
+"""Records and errors shared by the readers, the segmenter and the knowledge base.
+
+This module is the contract between ``ingest`` and ``index``: change a field here and
+both sides change with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of extracted text, before paragraphs are re-joined.
+
+    ``heading_hint`` is a heading level suggested by the source format (a DOCX
+    ``Heading 2`` style gives 2); None when the format says nothing.
+    """
+
+    text: str
+    heading_hint: int | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """The lines of one page; ``number`` is 1-based, None for formats without pages."""
+
+    number: int | None
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: the file's text page by page, page furniture removed."""
+
+    source: str
+    format: str  # "pdf" | "txt" | "md" | "docx" | "doc"
+    pages: tuple[Page, ...]
+    content_hash: str  # sha256 hex of the file's bytes
+    encoding: str | None = None  # for text files: the detected encoding
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The smallest unit a user cites, with its address in the document.
+
+    ``path`` holds the full heading texts from the top down, e.g.
+    ``("二、西安—咸阳一体化经济发展面临的机遇和问题",)``; ``label`` is the clause's
+    own number (``四是``, ``（五）``, ``第十二条``) or "". ``char_start``/``char_end``
+    are offsets into ``ParsedDocument.text``.
+    """
+
+    ordinal: int
+    path: tuple[str, ...]
+    label: str
+    text: str
+    page_start: int | None
+    page_end: int | None
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata read from the document's own text; None where the text does not say."""
+
+    title: str
+    issuer: str | None = None  # 发文机关
+    doc_number: str | None = None  # 发文字号, e.g. 国发〔2021〕3号
+    date: str | None = None  # 成文日期, ISO yyyy-mm-dd
+    doc_type: str | None = None  # 文种: 规划/方案/意见/通知/办法/条例/报告…
+    author: str | None = None  # author line, e.g. 西咸研究院课题组
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document ready for indexing: metadata, the normalised text and its clauses."""
+
+    source: str
+    format: str
+    content_hash: str
+    meta: DocumentMeta
+    text: str  # the normalised document text the clause offsets point into
+    clauses: tuple[Clause, ...] = field(default_factory=tuple)
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; ``str()`` names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFormat(IngestError):
+    """The file's extension is not one the readers know."""
+
+
+class ImageOnlyPDF(IngestError):
+    """A PDF without a text layer (scanned); it needs OCR first."""
+
+
+class EncryptedFile(IngestError):
+    """A password-protected file."""
+
+
+class CorruptFile(IngestError):
+    """A file that its reader cannot parse."""
+
+
+class EmptyDocument(IngestError):
+    """A file that holds no text once page furniture is removed."""
+
+
+class EncodingError(IngestError):
+    """A text file whose encoding cannot be determined without mojibake."""
