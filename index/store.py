@@ -1,0 +1,276 @@
+"""The SQLite clause store: the single source of truth of a knowledge base.
+
+Tables: ``meta`` (generation counter, model, settings), ``documents``,
+``clauses`` (ids never reused: AUTOINCREMENT, and a clause row never changes, so a
+derived index is brought up to date by diffing id sets) and ``embeddings`` (a
+cache keyed by text hash + model: unchanged text is never embedded twice).
+WAL mode: readers keep a consistent snapshot while an ingestion writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from index.records import ClauseRow, DocumentRow, Filters
+from ingest.records import ParsedDocument
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    format TEXT,
+    title TEXT NOT NULL,
+    issuer TEXT, doc_number TEXT, date TEXT, doc_type TEXT, author TEXT, pages INTEGER,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clauses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    label TEXT NOT NULL,
+    text TEXT NOT NULL,
+    match_text TEXT NOT NULL,
+    page_start INTEGER, page_end INTEGER,
+    char_start INTEGER, char_end INTEGER,
+    text_hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS embeddings (
+    text_hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL,
+    PRIMARY KEY (text_hash, model)
+) WITHOUT ROWID;
+"""
+
+
+def text_hash(text: str) -> str:
+    """sha256 hex of a clause text (the embedding cache key)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def match_form(text: str) -> str:
+    """The normalised form used for lexical matching and exact phrases."""
+    try:
+        from ingest.normalize import match_form as mf
+    except ImportError:  # the ingest package may not provide it yet
+        import unicodedata
+
+        return unicodedata.normalize("NFKC", text).lower()
+    return mf(text)
+
+
+class Store:
+    """A connection to ``kb.sqlite`` with the queries the knowledge base needs."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction: a write transaction is IMMEDIATE; a read one is a consistent snapshot."""
+        self.db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- meta ---------------------------------------------------------------
+    def get_meta(self, key: str, default=None):
+        """A JSON value from ``meta``."""
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value) -> None:
+        """Store a JSON value in ``meta`` (inside the caller's transaction)."""
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
+
+    def generation(self) -> int:
+        """The counter bumped by each committed batch."""
+        return int(self.get_meta("generation", 0))
+
+    def bump_generation(self) -> int:
+        """Increment the generation (inside the caller's write transaction)."""
+        g = self.generation() + 1
+        self.set_meta("generation", g)
+        return g
+
+    # -- documents ----------------------------------------------------------
+    def document_by_source(self, source: str) -> tuple[int, str] | None:
+        """(doc_id, content_hash) of the document ingested from ``source``."""
+        row = self.db.execute("SELECT id, content_hash FROM documents WHERE source=?", (source,)).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def sources(self) -> list[str]:
+        """All recorded sources, in ingestion order."""
+        return [r[0] for r in self.db.execute("SELECT source FROM documents ORDER BY id")]
+
+    def delete_document(self, doc_id: int) -> None:
+        """Delete a document and its clauses."""
+        self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+
+    def insert_document(self, doc: ParsedDocument, *, source: str) -> int:
+        """Insert a parsed document and its clauses; returns the new doc id."""
+        m = doc.meta
+        cur = self.db.execute(
+            "INSERT INTO documents(source, content_hash, format, title, issuer, doc_number, date, doc_type,"
+            " author, pages, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (source, doc.content_hash, doc.format, m.title, m.issuer, m.doc_number, m.date, m.doc_type,
+             m.author, m.pages, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        )
+        doc_id = int(cur.lastrowid)
+        self.db.executemany(
+            "INSERT INTO clauses(doc_id, ordinal, path, label, text, match_text, page_start, page_end,"
+            " char_start, char_end, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, c.ordinal, json.dumps(list(c.path), ensure_ascii=False), c.label, c.text,
+              match_form(c.text), c.page_start, c.page_end, c.char_start, c.char_end, text_hash(c.text))
+             for c in doc.clauses],
+        )
+        return doc_id
+
+    def documents(self) -> list[DocumentRow]:
+        """All documents with their clause counts."""
+        rows = self.db.execute(
+            "SELECT d.id, d.source, d.title, d.issuer, d.doc_number, d.date, d.doc_type, d.author, d.pages,"
+            " (SELECT COUNT(*) FROM clauses c WHERE c.doc_id=d.id), d.content_hash, d.added_at"
+            " FROM documents d ORDER BY d.id").fetchall()
+        return [DocumentRow(*r) for r in rows]
+
+    # -- clauses ------------------------------------------------------------
+    def _clause_rows(self, sql: str, args=()) -> list[ClauseRow]:
+        return [ClauseRow(clause_id=r[0], doc_id=r[1], ordinal=r[2], path=tuple(json.loads(r[3])), label=r[4],
+                          text=r[5], page_start=r[6], page_end=r[7])
+                for r in self.db.execute(sql, args)]
+
+    _CLAUSE_COLS = "id, doc_id, ordinal, path, label, text, page_start, page_end"
+
+    def document_clauses(self, doc_id: int) -> list[ClauseRow]:
+        """A document's clauses in order."""
+        return self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE doc_id=? ORDER BY ordinal", (doc_id,))
+
+    def clause(self, clause_id: int) -> ClauseRow | None:
+        """One clause by id."""
+        rows = self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE id=?", (clause_id,))
+        return rows[0] if rows else None
+
+    def clauses_by_ordinal(self, doc_id: int, lo: int, hi: int) -> list[ClauseRow]:
+        """Clauses of a document with ``lo <= ordinal <= hi``."""
+        return self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE doc_id=? AND ordinal BETWEEN ? AND ?"
+                                 " ORDER BY ordinal", (doc_id, lo, hi))
+
+    def clause_ids(self) -> set[int]:
+        """Every clause id."""
+        return {r[0] for r in self.db.execute("SELECT id FROM clauses")}
+
+    def match_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        """id -> match_text for the given clause ids."""
+        out: dict[int, str] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            q = f"SELECT id, match_text FROM clauses WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(self.db.execute(q, chunk).fetchall())
+        return out
+
+    def hit_rows(self, ids: Iterable[int]) -> dict[int, tuple]:
+        """id -> (clause text, path, label, pages, doc fields) for building hits."""
+        out: dict[int, tuple] = {}
+        ids = list(ids)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            q = ("SELECT c.id, c.doc_id, c.text, c.path, c.label, c.page_start, c.page_end,"
+                 " d.title, d.doc_number, d.date FROM clauses c JOIN documents d ON d.id=c.doc_id"
+                 f" WHERE c.id IN ({','.join('?' * len(chunk))})")
+            for r in self.db.execute(q, chunk):
+                out[r[0]] = r
+        return out
+
+    def filtered_ids(self, f: Filters) -> set[int] | None:
+        """Clause ids allowed by the filters (None when nothing filters)."""
+        where, args = [], []
+        if f.doc_ids:
+            where.append(f"d.id IN ({','.join('?' * len(f.doc_ids))})")
+            args += list(f.doc_ids)
+        if f.issuers:
+            where.append(f"d.issuer IN ({','.join('?' * len(f.issuers))})")
+            args += list(f.issuers)
+        if f.doc_types:
+            where.append(f"d.doc_type IN ({','.join('?' * len(f.doc_types))})")
+            args += list(f.doc_types)
+        if f.year_from is not None:
+            where.append("CAST(substr(d.date, 1, 4) AS INTEGER) >= ?")
+            args.append(f.year_from)
+        if f.year_to is not None:
+            where.append("CAST(substr(d.date, 1, 4) AS INTEGER) <= ?")
+            args.append(f.year_to)
+        if not where:
+            return None
+        q = "SELECT c.id FROM clauses c JOIN documents d ON d.id=c.doc_id WHERE " + " AND ".join(where)
+        return {r[0] for r in self.db.execute(q, args)}
+
+    def clauses_for_index(self, ids: Iterable[int] | None = None) -> list[tuple[int, str, str, str]]:
+        """(id, text, match_text, text_hash) of the given clauses (all when None), by id."""
+        if ids is None:
+            return self.db.execute("SELECT id, text, match_text, text_hash FROM clauses ORDER BY id").fetchall()
+        ids = sorted(ids)
+        out = []
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            out += self.db.execute(f"SELECT id, text, match_text, text_hash FROM clauses WHERE id IN"
+                                   f" ({','.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+        return out
+
+    # -- embeddings ---------------------------------------------------------
+    def missing_embeddings(self, hashes: Iterable[str], *, model: str) -> set[str]:
+        """The text hashes that have no stored vector for ``model``."""
+        hashes = list(set(hashes))
+        have: set[str] = set()
+        for i in range(0, len(hashes), 900):
+            chunk = hashes[i : i + 900]
+            q = f"SELECT text_hash FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(chunk))})"
+            have.update(r[0] for r in self.db.execute(q, [model, *chunk]))
+        return set(hashes) - have
+
+    def put_embeddings(self, hashes: list[str], vectors: np.ndarray, *, model: str) -> None:
+        """Cache vectors (inside the caller's transaction)."""
+        self.db.executemany("INSERT OR REPLACE INTO embeddings(text_hash, model, vector) VALUES (?,?,?)",
+                            [(h, model, np.asarray(v, np.float32).tobytes()) for h, v in zip(hashes, vectors)])
+
+    def get_embeddings(self, hashes: list[str], *, model: str, dim: int) -> np.ndarray:
+        """Vectors for ``hashes`` in order (KeyError if one is missing)."""
+        found: dict[str, bytes] = {}
+        uniq = list(set(hashes))
+        for i in range(0, len(uniq), 900):
+            chunk = uniq[i : i + 900]
+            q = f"SELECT text_hash, vector FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(chunk))})"
+            found.update(self.db.execute(q, [model, *chunk]).fetchall())
+        out = np.empty((len(hashes), dim), dtype=np.float32)
+        for r, h in enumerate(hashes):
+            out[r] = np.frombuffer(found[h], dtype=np.float32)
+        return out
+
+    def counts(self) -> dict:
+        """Numbers of documents, clauses and cached embeddings."""
+        one = lambda q: int(self.db.execute(q).fetchone()[0])  # noqa: E731
+        return {"documents": one("SELECT COUNT(*) FROM documents"), "clauses": one("SELECT COUNT(*) FROM clauses"),
+                "embeddings": one("SELECT COUNT(*) FROM embeddings")}

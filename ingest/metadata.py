@@ -1,0 +1,233 @@
+"""Document metadata read from the text itself, and the lines it uses up.
+
+Top of a document: masthead (``西咸新区研究院 2024年4月2日``, ``XX办公厅文件``), 发文字号
+(``国发〔2021〕3号``; ``[]`` ``（）`` ``【】`` variants are written ``〔〕``), the title (up to
+four short lines), the author line (``西咸研究院课题组``) and the 主送机关 line. Bottom:
+the signature (issuer names above a standalone date), ``（执笔：…）``, the 抄送/送/发
+distribution block and the ``…印发`` line. None of these lines becomes a clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ingest.normalize import SourceLine, ends_sentence, is_distribution_line
+from ingest.records import DocumentMeta
+from ingest.segment import is_marker
+
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT.update({"零": 0, "○": 0, "O": 0, "Ｏ": 0, "o": 0})
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_DATE = re.compile(r"([〇零○OＯo一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_DATE_LINE = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern})\s*(?:[）)]|印发|发布|通过)?$")
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,14})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号")
+_ORG_SUFFIX = re.compile(r"(?:厅|部|委|局|院|政府|委员会|办公室|中心|小组|协会|学会|总会|研究所|公司|银行|署|社|办|会|处|室|所)$")
+_MASTHEAD_DATE = re.compile(rf"^(\D{{2,30}}?)\s*{_DATE.pattern}$")
+_AUTHOR = re.compile(r"^(?:(?:作者|撰稿|课题组)[：:]\s*.+|.{2,24}(?:课题组|调研组|研究组|编写组|写作组))$")
+_WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
+_PRINTED = re.compile(rf"^.{{2,40}}?{_DATE.pattern}\s*印发$")
+_SKIP_TOP = re.compile(r"^(?:签发人|份号|密级|特急|加急|平急|[★☆]|[\dA-Z]{6}$|机密|秘密|公开方式)")
+_TYPES: tuple[tuple[str, str], ...] = (
+    ("规划纲要", "规划"), ("实施方案", "方案"), ("工作方案", "方案"), ("行动方案", "方案"), ("方案", "方案"),
+    ("实施意见", "意见"), ("指导意见", "意见"), ("意见", "意见"), ("通知", "通知"), ("通报", "通报"),
+    ("实施细则", "细则"), ("细则", "细则"), ("办法", "办法"), ("条例", "条例"), ("规定", "规定"),
+    ("决定", "决定"), ("决议", "决议"), ("工作报告", "报告"), ("报告", "报告"), ("建议", "建议"),
+    ("纲要", "纲要"), ("规划", "规划"), ("计划", "计划"), ("要点", "要点"), ("指南", "指南"),
+    ("公告", "公告"), ("通告", "通告"), ("批复", "批复"), ("纪要", "纪要"), ("解释", "解释"),
+    ("规则", "规则"), ("函", "函"), ("法", "法"),
+)
+
+
+@dataclass(frozen=True)
+class MetaSplit:
+    """The metadata and, per input line, whether it is body text (True) or metadata."""
+
+    meta: DocumentMeta
+    body: tuple[bool, ...]
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO ``yyyy-mm-dd`` (``2024年4月2日``, ``二〇二四年四月二日``)."""
+    m = _DATE.search(text)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _CN_DATE.search(text)
+        if not m:
+            return None
+        y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
+        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _cn_small(text: str) -> int:
+    if text == "十":
+        return 10
+    tens, sep, ones = text.partition("十")
+    if not sep:
+        return _CN_DIGIT.get(text, 0)
+    return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+
+
+def parse_doc_number(text: str) -> str | None:
+    """The 发文字号 in ``text`` with ``〔〕`` brackets (``陕政办发[2022]12号`` → ``陕政办发〔2022〕12号``)."""
+    m = _DOC_NUMBER.search(text)
+    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号" if m else None
+
+
+def doc_type_of(title: str) -> str | None:
+    """The 文种 from the title's ending (``…实施方案`` → ``方案``), ignoring ``（试行）``-style suffixes."""
+    core = re.sub(r"(?:[（(][^（）()]*[）)]|[\s》”\"])+$", "", title)
+    for ending, kind in _TYPES:
+        if core.endswith(ending):
+            return kind
+    return None
+
+
+def _is_masthead(text: str) -> bool:
+    """A 发文机关标志 line such as ``发展改革委办公厅 文件`` (spaced letters allowed)."""
+    compact = text.replace(" ", "")
+    return compact.endswith("文件") and bool(_ORG_SUFFIX.search(compact[:-2]))
+
+
+def _is_doc_number_line(text: str) -> bool:
+    m = _DOC_NUMBER.search(text)
+    return bool(m) and len(text.replace(" ", "")) <= len(m.group(0).replace(" ", "")) + 8
+
+
+def _is_title_line(text: str) -> bool:
+    return (
+        0 < len(text) <= 40
+        and not ends_sentence(text)
+        and not is_marker(text)
+        and not _DATE_LINE.match(text)
+        and not _AUTHOR.match(text)
+        and "，" not in text
+        and not re.search(r"\d{4}-\d{1,2}-\d{1,2}|^前\s*言|^目\s*录", text)
+    )
+
+
+def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = None) -> MetaSplit:
+    """Read the metadata from the top and bottom lines and mark which lines are body text."""
+    n = len(lines)
+    body = [True] * n
+    texts = [l.text for l in lines]
+    orgs: list[str] = []
+    date = doc_number = author = None
+    title_parts: list[str] = []
+
+    info_end = next((k for k, t in enumerate(texts) if t.strip() == "<!-- INFO END -->"), None)
+    i = 0
+    if info_end is not None:  # markdown law: "# 标题", date lines, <!-- INFO END -->
+        for k in range(info_end + 1):
+            body[k] = False
+            if lines[k].hint == 1 and not title_parts:
+                title_parts.append(texts[k])
+            elif parse_date(texts[k]):
+                date = parse_date(texts[k])
+        i = info_end + 1
+    else:
+        limit = min(n, 12)
+        while i < limit:
+            t = texts[i]
+            m = _MASTHEAD_DATE.match(t)
+            if m and not title_parts:
+                orgs.append(m.group(1).strip())
+                date = parse_date(t)
+            elif _is_doc_number_line(t) and not title_parts:
+                doc_number = parse_doc_number(t)
+            elif not title_parts and (_is_masthead(t) or _SKIP_TOP.match(t)) and len(t) <= 40:
+                if _is_masthead(t):
+                    orgs.append(re.sub(r"\s*文\s*件$", "", t).replace(" ", ""))
+            elif (not title_parts and _ORG_SUFFIX.search(t) and len(t) <= 20
+                  and any(_is_doc_number_line(x) for x in texts[i + 1 : i + 3])):
+                orgs.append(t)
+            elif (_is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 1)
+                  and not (title_parts and doc_type_of("".join(title_parts)))):
+                title_parts.append(t)
+            else:
+                break
+            body[i] = False
+            i += 1
+        if not title_parts:  # no title block: the body starts at the top
+            for k in range(i):
+                body[k] = False
+        while i < n and (_AUTHOR.match(texts[i]) or _DATE_LINE.match(texts[i])):
+            if _AUTHOR.match(texts[i]):
+                author = texts[i]
+            else:
+                date = date or parse_date(texts[i])
+            body[i] = False
+            i += 1
+        if i < n and title_parts and texts[i].endswith(("：", ":")) and len(texts[i]) <= 300 \
+                and ("、" in texts[i] or texts[i].startswith("各")):
+            body[i] = False  # 主送机关
+    top_end = i
+
+    issuers = _read_bottom(texts, body, top_end)
+    if issuers["date"]:
+        date = issuers["date"]
+    signers = issuers["orgs"]
+    title = _join_title(title_parts) if title_parts else re.sub(r"\.[^.]+$", "", source.replace("\\", "/").split("/")[-1])
+    issuer = "、".join(signers) if signers else ("、".join(orgs) if orgs else None)
+    meta = DocumentMeta(
+        title=title,
+        issuer=issuer,
+        doc_number=doc_number,
+        date=date,
+        doc_type=doc_type_of(title),
+        author=author,
+        pages=pages,
+    )
+    return MetaSplit(meta=meta, body=tuple(body))
+
+
+def _join_title(parts: list[str]) -> str:
+    # a two-phrase headline ("聚焦高质量发展 聚力一体化进程") keeps a space before its next line
+    out = parts[0]
+    for part in parts[1:]:
+        out += (" " if " " in parts[0] else "") + part
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
+    n = len(texts)
+    orgs: list[str] = []
+    date = None
+    start_tail = max(top_end, int(n * 0.6))
+    for k in range(start_tail, n):  # distribution block and 印发 line run to the end
+        if is_distribution_line(texts[k]) or _PRINTED.match(texts[k]):
+            for j in range(k, n):
+                body[j] = False
+            n = k
+            break
+    for k in range(max(top_end, n - 12), n):  # （执笔：…）
+        if _WRITER.match(texts[k]):
+            j = k
+            while j < n and body[j]:
+                body[j] = False
+                if texts[j].endswith(("）", ")")):
+                    break
+                j += 1
+            n = min(n, k)
+            break
+    last = n - 1
+    while last >= top_end and not body[last]:
+        last -= 1
+    if last >= top_end and _DATE_LINE.match(texts[last]) and last > top_end:
+        date = parse_date(texts[last])
+        body[last] = False
+        k = last - 1
+        while k >= top_end and len(texts[k]) <= 30 and _ORG_SUFFIX.search(texts[k]) and not ends_sentence(texts[k]):
+            orgs.insert(0, texts[k])
+            body[k] = False
+            k -= 1
+    return {"date": date, "orgs": orgs}
+
+
+def extract_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = None) -> DocumentMeta:
+    """The document's metadata (title, 发文机关, 发文字号, 成文日期, 文种, author, pages)."""
+    return split_meta(lines, source=source, pages=pages).meta

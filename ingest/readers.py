@@ -1,0 +1,60 @@
+"""``read_file(path)``: any supported file to a RawDocument, page furniture removed.
+
+Formats: .pdf (pdfplumber), .docx (python-docx), .doc (antiword), .txt and .md (encoding
+detected). The format readers live in ``read_pdf``, ``read_docx`` and ``read_text``.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.read_docx import read_doc, read_docx
+from ingest.read_pdf import read_pdf
+from ingest.read_text import decode_bytes, markdown_pages, text_pages
+from ingest.records import CorruptFile, EmptyDocument, IngestError, RawDocument, UnsupportedFormat
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+
+
+def read_file(path: str | Path) -> RawDocument:
+    """Read one file into a RawDocument (``Page.number`` 1-based for PDFs, None otherwise).
+
+    Raises an IngestError subclass naming the file and the reason: UnsupportedFormat,
+    ImageOnlyPDF, EncryptedFile, CorruptFile, EmptyDocument or EncodingError.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "(no extension)"
+        raise UnsupportedFormat(path, f"unsupported format '{shown}'; supported: {' '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise UnsupportedFormat(path, "is a directory, not a file") from exc
+    except OSError as exc:
+        raise CorruptFile(path, f"cannot read the file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise EmptyDocument(path, "the file is empty")
+    encoding = None
+    try:
+        if suffix == ".pdf":
+            pages = read_pdf(path, data)
+        elif suffix == ".docx":
+            pages = read_docx(path, data)
+        elif suffix == ".doc":
+            pages = read_doc(path, data)
+        else:
+            decoded = decode_bytes(data, path)
+            encoding = decoded.encoding
+            pages = markdown_pages(decoded, path) if suffix == ".md" else text_pages(decoded, path)
+    except IngestError:
+        raise
+    except Exception as exc:  # a reader library failing on a malformed file
+        raise CorruptFile(path, f"cannot parse the file ({type(exc).__name__}: {exc})") from exc
+    return RawDocument(
+        source=str(path),
+        format=suffix.lstrip("."),
+        pages=pages,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+    )

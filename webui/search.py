@@ -1,0 +1,253 @@
+"""The search page: query box, mode switch, sidebar filters, cited result cards,
+context and document views, export, and the helpful empty / no-result states.
+The query, mode and filters are mirrored into the URL so a search is a shareable link."""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import jieba
+import streamlit as st
+
+from index.records import DocumentRow, Hit, KBError
+from webui.common import facet_values, open_handle
+from webui.errors import friendly
+from webui.export import to_csv, to_xlsx
+from webui.kbstore import KBHandle
+from webui.render import card_html, clause_id_anchor, clauses_html, query_terms
+from webui.state import K_CHOICES, MODE_LABELS, MODES, SearchState, from_params, other_mode, to_params
+
+# Queries whose words occur in the seed corpus (tests check each one finds something).
+EXAMPLES: tuple[str, ...] = ("公共服务 人均支出", "秦岭 生态保护", "综合交通枢纽", "产业协同", '"营商环境" 审批')
+
+W_Q, W_MODE, W_K = "w_q", "w_mode", "w_k"
+W_DOCS, W_ISSUERS, W_TYPES, W_YEARS = "w_docs", "w_issuers", "w_types", "w_years"
+OPEN, CONTEXT, SAVED = "open_clause", "context_open", "saved_search"
+
+
+# -- state <-> widgets --------------------------------------------------------------
+def _years(facets: dict) -> list[int]:
+    years = []
+    for value in facet_values(facets, "years"):
+        try:
+            years.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return sorted(set(years))
+
+
+def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: dict) -> None:
+    """Put a state into the widgets' session keys (only values the options allow)."""
+    ss = st.session_state
+    ss[W_Q] = state.q
+    ss[W_MODE] = state.mode
+    ss[W_K] = state.k if state.k in K_CHOICES else min(K_CHOICES, key=lambda c: abs(c - state.k))
+    known = {d.doc_id for d in docs}
+    ss[W_DOCS] = [i for i in state.doc_ids if i in known]
+    ss[W_ISSUERS] = [i for i in state.issuers if i in facet_values(facets, "issuers")]
+    ss[W_TYPES] = [t for t in state.doc_types if t in facet_values(facets, "doc_types")]
+    years = _years(facets)
+    if len(years) >= 2:
+        lo = min(max(state.year_from or years[0], years[0]), years[-1])
+        hi = max(min(state.year_to or years[-1], years[-1]), lo)
+        ss[W_YEARS] = (lo, hi)
+    ss[OPEN] = state.open_clause
+
+
+def _state_from_widgets(facets: dict) -> SearchState:
+    ss = st.session_state
+    years = _years(facets)
+    year_from = year_to = None
+    if len(years) >= 2 and W_YEARS in ss:
+        lo, hi = ss[W_YEARS]
+        year_from = lo if lo != years[0] else None
+        year_to = hi if hi != years[-1] else None
+    return SearchState(
+        q=(ss.get(W_Q) or "").strip(),
+        mode=ss.get(W_MODE) or "hybrid",
+        k=int(ss.get(W_K) or 10),
+        doc_ids=tuple(ss.get(W_DOCS) or ()),
+        issuers=tuple(ss.get(W_ISSUERS) or ()),
+        doc_types=tuple(ss.get(W_TYPES) or ()),
+        year_from=year_from,
+        year_to=year_to,
+        open_clause=ss.get(OPEN),
+    )
+
+
+def _sync_url(state: SearchState) -> None:
+    """Mirror the state into the URL; write only when it changed."""
+    wanted = to_params(state)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    normalised = {key: value if isinstance(value, list) else [value] for key, value in wanted.items()}
+    if current != normalised:
+        st.query_params.from_dict(wanted)
+
+
+# -- callbacks ----------------------------------------------------------------------
+def _set(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+def _toggle_context(clause_id: int) -> None:
+    opened = set(st.session_state.get(CONTEXT, set()))
+    opened ^= {clause_id}
+    st.session_state[CONTEXT] = opened
+
+
+def _clear_filters() -> None:
+    for key in (W_DOCS, W_ISSUERS, W_TYPES):
+        st.session_state[key] = []
+    st.session_state.pop(W_YEARS, None)
+
+
+# -- page pieces --------------------------------------------------------------------
+def _sidebar(docs: Sequence[DocumentRow], facets: dict) -> None:
+    with st.sidebar:
+        st.subheader("筛选")
+        titles = {d.doc_id: d.title for d in docs}
+        st.multiselect("文件", options=list(titles), format_func=lambda i: titles.get(i, str(i)), key=W_DOCS, placeholder="全部文件")
+        st.multiselect("发文机关", options=facet_values(facets, "issuers"), key=W_ISSUERS, placeholder="全部机关")
+        st.multiselect("文种", options=facet_values(facets, "doc_types"), key=W_TYPES, placeholder="全部文种")
+        years = _years(facets)
+        if len(years) >= 2:
+            if W_YEARS not in st.session_state:
+                st.session_state[W_YEARS] = (years[0], years[-1])
+            st.slider("年份", min_value=years[0], max_value=years[-1], key=W_YEARS, step=1)
+        elif years:
+            st.caption(f"年份：{years[0]}")
+        st.selectbox("结果数", options=list(K_CHOICES), key=W_K)
+        st.button("清除筛选", on_click=_clear_filters, width="stretch")
+
+
+def _guide(handle: KBHandle) -> None:
+    st.markdown(
+        "**怎么检索**：输入几个词，用空格分开，回车即可。"
+        '`"精确短语"` 要求原文逐字出现；`-词` 排除含该词的条款。'
+        "「综合」兼顾字面与语义，「关键词」只看字面，「语义」按意思找近似表述。"
+    )
+    st.caption("试试这些例子：")
+    columns = st.columns(len(EXAMPLES))
+    for column, example in zip(columns, EXAMPLES):
+        column.button(example, key=f"ex-{example}", on_click=_set, args=(W_Q, example), width="stretch")
+
+
+def _no_results(state: SearchState) -> None:
+    words = [w for w in jieba.lcut(" ".join(query_terms(state.q))) if w.strip()]
+    st.info(f"没有找到与「{state.q}」相关的条款。")
+    st.markdown("分词结果：" + " ／ ".join(f"`{w}`" for w in words) if words else "分词结果：（无）")
+    other = other_mode(state.mode)
+    columns = st.columns(2)
+    columns[0].button(f"改用「{MODE_LABELS[other]}」检索", key="switch-mode", on_click=_set, args=(W_MODE, other))
+    if state.has_filters():
+        columns[1].button("清除筛选后重试", key="clear-filters", on_click=_clear_filters)
+
+
+def _card(handle: KBHandle, hit: Hit, *, opened: set[int]) -> None:
+    with st.container(border=True):
+        st.html(card_html(hit))
+        cite, ctx, doc = st.columns([7, 1.3, 1.3], vertical_alignment="center")
+        cite.code(hit.citation, language=None, wrap_lines=True)
+        ctx.button(
+            "收起上下文" if hit.clause_id in opened else "上下文",
+            key=f"ctx-{hit.clause_id}",
+            on_click=_toggle_context,
+            args=(hit.clause_id,),
+            width="stretch",
+        )
+        doc.button("看原文", key=f"doc-{hit.clause_id}", on_click=_set, args=(OPEN, hit.clause_id), width="stretch")
+        if hit.clause_id in opened:
+            with handle.use() as kb:
+                rows = kb.context(hit.clause_id, n=2)
+            st.html(clauses_html(rows, marked=hit.clause_id, terms=hit.matched))
+
+
+def _document_view(handle: KBHandle, state: SearchState) -> None:
+    """All clauses of the document in order with path headings, the opened clause marked and scrolled to."""
+    clause_id = state.open_clause
+    with handle.use() as kb:
+        around = kb.context(clause_id, n=0)
+        row = next((r for r in around if r.clause_id == clause_id), None)
+        if row is None:
+            st.warning("这条条款已不在知识库中（文件可能已被删除或重建）。")
+            st.button("← 返回检索结果", on_click=_set, args=(OPEN, None))
+            return
+        clauses = kb.document_clauses(row.doc_id)
+        doc = next((d for d in kb.documents() if d.doc_id == row.doc_id), None)
+    st.button("← 返回检索结果", key="close-doc", on_click=_set, args=(OPEN, None))
+    if doc is not None:
+        st.subheader(f"《{doc.title}》")
+        meta = [x for x in (doc.doc_number, doc.issuer, doc.date, doc.doc_type) if x]
+        st.caption(" · ".join(meta + [f"{len(clauses)} 条"]))
+    with st.container(height=640):
+        st.html(clauses_html(clauses, marked=clause_id, terms=query_terms(state.q), headings=True))
+    anchor = clause_id_anchor(clause_id)
+    st.html(
+        f"<script>setTimeout(function(){{var e=document.getElementById('{anchor}');"
+        f"if(e){{e.scrollIntoView({{block:'center'}});}}}},300);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _results(handle: KBHandle, state: SearchState) -> None:
+    started = time.perf_counter()
+    try:
+        with handle.use() as kb:
+            hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
+    except KBError as exc:
+        st.error(friendly(exc, kb_path=handle.path))
+        return
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if not hits:
+        _no_results(state)
+        return
+    info, csv_col, xlsx_col = st.columns([6, 1.3, 1.3], vertical_alignment="center")
+    info.caption(f"找到 {len(hits)} 条结果 · {MODE_LABELS[state.mode]}检索 · 用时 {elapsed_ms:.0f} 毫秒")
+    csv_col.download_button(
+        "导出 CSV", data=lambda: to_csv(hits), file_name="检索结果.csv", mime="text/csv", width="stretch"
+    )
+    xlsx_col.download_button(
+        "导出 Excel",
+        data=lambda: to_xlsx(hits),
+        file_name="检索结果.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        width="stretch",
+    )
+    opened = set(st.session_state.get(CONTEXT, set()))
+    for hit in hits:
+        _card(handle, hit, opened=opened)
+
+
+def page() -> None:
+    """Render the search page."""
+    st.title("政策文件知识库")
+    handle = open_handle()
+    if handle is None:
+        return
+    with handle.use() as kb:
+        docs = kb.documents()
+        facets = kb.facets()
+    if W_Q not in st.session_state:
+        # a new session, or back from the other page: the URL wins, else the last search
+        from_url = from_params(st.query_params)
+        _load_widgets(from_url if st.query_params else st.session_state.get(SAVED, SearchState()), docs=docs, facets=facets)
+    _sidebar(docs, facets)
+    st.text_input(
+        "检索",
+        key=W_Q,
+        placeholder="输入关键词或问题，回车检索，例如：公共服务 人均支出",
+        label_visibility="collapsed",
+        on_change=_set,
+        args=(OPEN, None),  # a new query leaves the document view
+    )
+    st.segmented_control("检索方式", options=list(MODES), format_func=MODE_LABELS.get, key=W_MODE, required=True, label_visibility="collapsed")
+    state = _state_from_widgets(facets)
+    st.session_state[SAVED] = state
+    _sync_url(state)
+    st.caption(f"知识库：{len(docs)} 份文件 · {sum(d.clauses for d in docs)} 条条款")
+    if state.open_clause is not None:
+        _document_view(handle, state)
+    elif not state.q:
+        _guide(handle)
+    else:
+        _results(handle, state)
