@@ -82,7 +82,13 @@ def extract_page(page, number: int) -> PdfPageText:
     x_off, y_off = page.bbox[0], page.bbox[1]
     chars = []
     cid = 0
-    for ch in page.dedupe_chars().chars:
+    seen: set[tuple[str, int, int]] = set()
+    for ch in page.chars:
+        # Fake bold draws each glyph twice, a fraction of a point apart: keep one.
+        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
+        if key in seen:
+            continue
+        seen.add(key)
         text = ch["text"]
         if not text.strip() or not ch.get("upright", True):
             continue
@@ -126,6 +132,7 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
                 extracted.append(extract_page(page, number))
             except Exception as exc:
                 _raise_open_error(path, exc)
+            page.close()  # drop the page's parsed objects; long PDFs would pile them up
     finally:
         pdf.close()
     if not extracted:

@@ -19,7 +19,7 @@ from webui.export import COLUMNS, to_csv, to_xlsx
 from webui.render import highlight
 from webui.search import EXAMPLES
 from webui.state import SearchState, from_params, to_params
-from webui.uploads import display_names, uploads_dir
+from webui.uploads import MAX_UPLOAD_BYTES, UploadedFile, check, display_names, saved_path, uploads_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -120,7 +120,7 @@ def test_document_view_shows_all_clauses_with_the_hit_marked(corpus_kb_dir, corp
     positions = [view.index(f'id="kb-clause-{c.clause_id}"') for c in clauses]
     assert positions == sorted(positions)
     assert f'<div class="kb-clause kb-hit" id="kb-clause-{hit.clause_id}">' in view
-    assert '<div class="kb-heading" style="margin-left:0rem">二、西安—咸阳一体化经济发展面临的机遇和问题</div>' in view
+    assert '<div class="kb-heading kb-depth-0">二、西安—咸阳一体化经济发展面临的机遇和问题</div>' in view
     assert any(f"kb-clause-{hit.clause_id}" in h.value and "scrollIntoView" in h.value for h in at.html)
     assert at.query_params["at"] == str(hit.clause_id)
     assert cards(at) == []  # the document replaces the result list
@@ -163,13 +163,14 @@ def test_empty_query_guide_offers_corpus_examples(corpus_kb_dir, corpus_kb, app_
     assert "教育领域<mark>人均支出</mark>" in cards(at)[0]
 
 
-def test_no_result_shows_words_and_offers_the_other_mode(corpus_kb_dir, app_on):
+def test_no_result_shows_words_and_offers_the_other_mode(corpus_kb_dir, corpus_kb, app_on):
     at = app_on(corpus_kb_dir)
-    at.query_params.update({"q": "量子计算机", "mode": "lexical"})
+    assert corpus_kb.search("火星探测器", mode="lexical") == []
+    at.query_params.update({"q": "火星探测器", "mode": "lexical"})
     at.run()
     no_exception(at)
-    assert at.info[0].value == "没有找到与「量子计算机」相关的条款。"
-    assert "`量子` ／ `计算机`" in at.markdown[0].value
+    assert at.info[0].value == "没有找到与「火星探测器」相关的条款。"
+    assert "分词结果：`火星` ／ `探测器`" == at.markdown[0].value
     switch = at.button(key="switch-mode")
     assert switch.label == "改用「语义」检索"
     switch.click().run()
@@ -215,7 +216,7 @@ def test_upload_and_delete_round_trip(corpus_kb_dir, tmp_path, app_on):
     assert len(saved) == 1 and len(saved[0].stem) == 16
     assert display_names(kb_dir) == {saved[0].name: "灯塔通知.txt"}
 
-    at.switch_page("app.py").run()
+    at.switch_page("webui/search.py").run()
     at.text_input(key="w_q").input("智慧灯塔 航标遥测").run()
     assert "<mark>航标遥测</mark>" in cards(at)[0]
 
@@ -235,13 +236,14 @@ def test_bad_upload_shows_an_error_and_leaves_the_kb_unchanged(corpus_kb_dir, tm
     at = app_on(kb_dir).run()
     at.switch_page("webui/kbpage.py").run()
     junk = os.urandom(4096)
-    at.file_uploader[0].set_value([("坏文件.pdf", junk, "application/pdf"), ("说明.exe", b"MZ", "application/octet-stream")])
+    at.file_uploader[0].set_value([("坏文件.pdf", junk, "application/pdf"), ("空.txt", b"", "text/plain")])
     at.button[0].click().run()
     no_exception(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 2
-    assert errors[0].startswith("「坏文件.pdf」无法导入：")
-    assert errors[1].startswith("「说明.exe」无法导入：不支持的文件类型「.exe」")
+    assert errors[0] == "「空.txt」无法导入：文件是空的。"
+    assert errors[1].startswith("「坏文件.pdf」无法导入：")
+    assert at.success == []
     assert kb_snapshot(kb_dir) == before
     assert [p.name for p in uploads_dir(kb_dir).iterdir() if p.name != "names.json"] == []
     assert display_names(kb_dir) == {}
@@ -260,6 +262,16 @@ def test_busy_kb_upload_is_reported_and_changes_nothing(corpus_kb_dir, tmp_path,
     assert [e.value for e in at.error] == ["知识库正在被另一个导入任务写入：请等它完成后刷新页面再试。"]
     assert kb_snapshot(kb_dir) == before
     assert list(uploads_dir(kb_dir).glob("*.txt")) == []
+
+
+def test_upload_checks_type_and_size_before_saving():
+    assert check(UploadedFile(name="a.PDF", data=b"%PDF")) is None
+    assert check(UploadedFile(name="../../etc/passwd", data=b"x")) == "不支持的文件类型「无扩展名」，请上传 PDF、TXT、DOCX、DOC 或 MD 文件"
+    assert check(UploadedFile(name="x.exe", data=b"MZ")).startswith("不支持的文件类型「.exe」")
+    big = UploadedFile(name="big.pdf", data=b"0" * (MAX_UPLOAD_BYTES + 1))
+    assert check(big) == "文件有 50.0 MB，超过 50 MB 的上限"
+    path = saved_path("/kb", UploadedFile(name="../../x/评估报告.DOCX", data=b"abc"))
+    assert path == Path("/kb/uploads/ba7816bf8f01cfea.docx")
 
 
 def test_export_csv_and_excel(corpus_kb):

@@ -44,7 +44,10 @@ class KBHandle:
 @st.cache_resource(show_spinner="正在加载知识库和向量模型…")
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
-    return KBHandle(path=path, kb=KnowledgeBase.open(path, create=True))
+    kb = KnowledgeBase.open(path, create=True)
+    # load the tokeniser, the indexes and the embedding model now, not on the first query
+    kb.search("公共服务", k=1)
+    return KBHandle(path=path, kb=kb)
 
 
 def document_count(handle: KBHandle) -> int:

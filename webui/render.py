@@ -28,6 +28,7 @@ CSS = """
 .kb-clause.kb-hit{background:#fff7d6;border-left:4px solid #e0a800}
 .kb-addr{font-size:0.78rem;color:#888}
 .kb-heading{font-weight:600;margin:0.8rem 0 0.2rem 0;color:#1a1a1a}
+.kb-depth-1{margin-left:0.8rem}.kb-depth-2{margin-left:1.6rem}.kb-depth-3{margin-left:2.4rem}
 </style>
 """
 
@@ -125,9 +126,7 @@ def clauses_html(
             while common < min(len(previous), len(clause.path)) and previous[common] == clause.path[common]:
                 common += 1
             for depth, heading in enumerate(clause.path[common:], start=common):
-                out.append(
-                    f'<div class="kb-heading" style="margin-left:{depth * 0.8}rem">{html.escape(heading)}</div>'
-                )
+                out.append(f'<div class="kb-heading kb-depth-{min(depth, 3)}">{html.escape(heading)}</div>')
             previous = clause.path
         is_hit = clause.clause_id == marked
         css = "kb-clause kb-hit" if is_hit else "kb-clause"

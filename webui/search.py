@@ -1,4 +1,4 @@
-"""The search page: query box, mode switch, sidebar filters, cited result cards,
+"""The search page (run as a page of ``app.py``; importing it renders nothing): query box, mode switch, sidebar filters, cited result cards,
 context and document views, export, and the helpful empty / no-result states.
 The query, mode and filters are mirrored into the URL so a search is a shareable link."""
 from __future__ import annotations
@@ -251,3 +251,7 @@ def page() -> None:
         _guide(handle)
     else:
         _results(handle, state)
+
+
+if __name__ == "__main__":
+    page()

@@ -1,0 +1,84 @@
+"""Ingestion speed: ``python -m ingest.bench [PATH...]`` (default ``../shared/realdocs``).
+
+Parses every file through ``ingest.pipeline.parse_file`` and prints, per file and in
+total, the time taken, pages/s for PDFs, characters/s for text formats, and the clause
+count. Files that cannot be read are listed with their reason and left out of the totals.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.pipeline import iter_files, parse_file
+from ingest.records import IngestError
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
+
+
+@dataclass(frozen=True)
+class FileTiming:
+    """One file's parse: seconds, pages (PDF) or characters (text formats), clauses."""
+
+    path: Path
+    format: str
+    seconds: float
+    pages: int | None
+    chars: int
+    clauses: int
+
+
+def time_file(path: Path) -> FileTiming:
+    """Parse one file and measure it (raises IngestError when it cannot be read)."""
+    start = time.perf_counter()
+    doc = parse_file(path)
+    seconds = time.perf_counter() - start
+    return FileTiming(path=path, format=doc.format, seconds=seconds, pages=doc.meta.pages,
+                      chars=len(doc.text), clauses=len(doc.clauses))
+
+
+def _rate(amount: float, seconds: float) -> str:
+    return f"{amount / seconds:,.0f}" if seconds > 0 else "inf"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print per-file and total ingestion speed; exit 1 when no file could be read."""
+    argv = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in argv] or [DEFAULT_PATH]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"not found: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    timings: list[FileTiming] = []
+    print(f"{'file':<48} {'fmt':<4} {'sec':>7} {'pages':>5} {'pages/s':>8} {'chars':>8} {'chars/s':>10} {'clauses':>7}")
+    for path in iter_files(paths):
+        try:
+            t = time_file(path)
+        except IngestError as exc:
+            print(f"{path.name[:48]:<48} skipped: {exc.reason}", file=sys.stderr)
+            continue
+        timings.append(t)
+        pages = t.pages if t.format == "pdf" else None
+        print(f"{t.path.name[:48]:<48} {t.format:<4} {t.seconds:7.2f} {pages or '':>5} "
+              f"{_rate(pages, t.seconds) if pages else '':>8} {t.chars:8d} {_rate(t.chars, t.seconds):>10} {t.clauses:7d}")
+    if not timings:
+        print("no file could be read", file=sys.stderr)
+        return 1
+    pdfs = [t for t in timings if t.format == "pdf"]
+    texts = [t for t in timings if t.format != "pdf"]
+    if pdfs:
+        secs = sum(t.seconds for t in pdfs)
+        pages = sum(t.pages or 0 for t in pdfs)
+        print(f"TOTAL pdf: {len(pdfs)} files, {pages} pages in {secs:.2f} s = {_rate(pages, secs)} pages/s, "
+              f"{sum(t.clauses for t in pdfs)} clauses")
+    if texts:
+        secs = sum(t.seconds for t in texts)
+        chars = sum(t.chars for t in texts)
+        print(f"TOTAL text (txt/md/docx/doc): {len(texts)} files, {chars:,} chars in {secs:.2f} s = "
+              f"{_rate(chars, secs)} chars/s, {sum(t.clauses for t in texts)} clauses")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
