@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ingest.normalize import SourceLine, ends_sentence, is_distribution_line
+from ingest.normalize import SourceLine, display_width, ends_sentence, is_distribution_line, typical_width
 from ingest.records import DocumentMeta
 from ingest.segment import is_marker
 
@@ -27,6 +27,9 @@ _MASTHEAD_DATE = re.compile(rf"^(\D{{2,30}}?)\s*{_DATE.pattern}$")
 _AUTHOR = re.compile(r"^(?:(?:作者|撰稿|课题组)[：:]\s*.+|.{2,24}(?:课题组|调研组|研究组|编写组|写作组))$")
 _WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
 _PRINTED = re.compile(rf"^.{{2,40}}?{_DATE.pattern}\s*印发$")
+_LAW_DATE_LINE = re.compile(rf"^[（(]?\s*{_DATE.pattern}.{{0,200}}(?:通过|公布|发布|施行|修正|修订|批准|决定)")
+_POSTED = re.compile(r"^(\D{2,30}?)\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # web page byline
+_YEAR_MONTH = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*[）)]?$")
 _SKIP_TOP = re.compile(r"^(?:签发人|份号|密级|特急|加急|平急|[★☆]|[\dA-Z]{6}$|机密|秘密|公开方式)")
 _TYPES: tuple[tuple[str, str], ...] = (
     ("规划纲要", "规划"), ("实施方案", "方案"), ("工作方案", "方案"), ("行动方案", "方案"), ("方案", "方案"),
@@ -121,32 +124,42 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
 
     info_end = next((k for k, t in enumerate(texts) if t.strip() == "<!-- INFO END -->"), None)
     i = 0
-    if info_end is not None:  # markdown law: "# 标题", date lines, <!-- INFO END -->
-        for k in range(info_end + 1):
-            body[k] = False
-            if lines[k].hint == 1 and not title_parts:
-                title_parts.append(texts[k])
-            elif parse_date(texts[k]):
-                date = parse_date(texts[k])
-        i = info_end + 1
+    if info_end is not None or (n and lines[0].hint == 1 and source.lower().endswith(".md")):
+        # markdown law: "# 标题", then its 通过/修正 date lines (the last one dates this version)
+        title_parts.append(texts[0])
+        body[0] = False
+        i = 1
+        while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
+            date = parse_date(texts[i]) or date
+            body[i] = False
+            i += 1
     else:
         limit = min(n, 12)
+        width, share = typical_width(lines)
         while i < limit:
             t = texts[i]
             m = _MASTHEAD_DATE.match(t)
-            if m and not title_parts:
+            posted = _POSTED.match(t)
+            if posted and _ORG_SUFFIX.search(posted.group(1).strip()):
+                orgs.append(posted.group(1).strip())  # the page's byline; its time is not the 成文日期
+            elif m and not title_parts:
                 orgs.append(m.group(1).strip())
                 date = parse_date(t)
             elif _is_doc_number_line(t) and not title_parts:
                 doc_number = parse_doc_number(t)
             elif not title_parts and (_is_masthead(t) or _SKIP_TOP.match(t)) and len(t) <= 40:
                 if _is_masthead(t):
-                    orgs.append(re.sub(r"\s*文\s*件$", "", t).replace(" ", ""))
+                    org = re.sub(r"\s*文\s*件$", "", t).replace(" ", "")
+                    if orgs and org in ("办公厅", "办公室"):  # 南宁市人民政府 / 办 公 厅 文 件
+                        orgs[-1] += org
+                    else:
+                        orgs.append(org)
             elif (not title_parts and _ORG_SUFFIX.search(t) and len(t) <= 20
                   and any(_is_doc_number_line(x) for x in texts[i + 1 : i + 3])):
                 orgs.append(t)
-            elif (_is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 1)
-                  and not (title_parts and doc_type_of("".join(title_parts)))):
+            elif (_is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 0, 1)
+                  and not (title_parts and doc_type_of("".join(title_parts)))
+                  and not _starts_wrapped_paragraph(texts, i, width if share >= 0.5 else 0.0)):
                 title_parts.append(t)
             else:
                 break
@@ -155,9 +168,12 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
         if not title_parts:  # no title block: the body starts at the top
             for k in range(i):
                 body[k] = False
-        while i < n and (_AUTHOR.match(texts[i]) or _DATE_LINE.match(texts[i])):
+        while i < n and (_AUTHOR.match(texts[i]) or _DATE_LINE.match(texts[i]) or _YEAR_MONTH.match(texts[i])):
             if _AUTHOR.match(texts[i]):
                 author = texts[i]
+            elif _YEAR_MONTH.match(texts[i]):  # ``2016年11月``: a month only, kept as ISO yyyy-mm
+                ym = _YEAR_MONTH.match(texts[i])
+                date = date or f"{int(ym.group(1)):04d}-{int(ym.group(2)):02d}"
             else:
                 date = date or parse_date(texts[i])
             body[i] = False
@@ -172,7 +188,7 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
         date = issuers["date"]
     signers = issuers["orgs"]
     title = _join_title(title_parts) if title_parts else re.sub(r"\.[^.]+$", "", source.replace("\\", "/").split("/")[-1])
-    issuer = "、".join(signers) if signers else ("、".join(orgs) if orgs else None)
+    issuer = "、".join(signers or title_issuers(title) or orgs) or None
     meta = DocumentMeta(
         title=title,
         issuer=issuer,
@@ -186,11 +202,31 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
 
 
 def _join_title(parts: list[str]) -> str:
-    # a two-phrase headline ("聚焦高质量发展 聚力一体化进程") keeps a space before its next line
+    """Join title lines without the line-break spaces; only a two-phrase headline
+    (``聚焦高质量发展 聚力一体化进程``) keeps a space before its next line, and never
+    before ``关于`` (``海南省农业农村厅 海南省财政厅`` / ``关于印发…的通知``)."""
     out = parts[0]
-    for part in parts[1:]:
-        out += (" " if " " in parts[0] else "") + part
+    for prev, part in zip(parts, parts[1:]):
+        out += (" " if " " in prev and not part.startswith("关于") else "") + part
     return re.sub(r"\s+", " ", out).strip()
+
+
+def title_issuers(title: str) -> list[str]:
+    """The issuing organs named before ``关于`` in a title (``南宁市人民政府办公厅关于印发…``
+    → ``["南宁市人民政府办公厅"]``; joint issuers are separated by spaces or ``、``)."""
+    m = re.match(r"^(.{2,80}?)关于", title)
+    if not m:
+        return []
+    names = [x for x in re.split(r"[\s、]+", m.group(1)) if x]
+    return names if names and all(_ORG_SUFFIX.search(x) and len(x) >= 3 for x in names) else []
+
+
+def _starts_wrapped_paragraph(texts: list[str], i: int, width: float) -> bool:
+    """In wrapped text, a full-width line followed by a body line is the first line of a
+    paragraph, not a title line (the news lead of the 2026 一号文件 PDF)."""
+    if not width or i + 1 >= len(texts):
+        return False
+    return display_width(texts[i]) >= width - 2.5 and not _is_title_line(texts[i + 1])
 
 
 def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:

@@ -26,27 +26,18 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.normalize import ENUM_START, Paragraph, ends_sentence
+from ingest.headings import LEAD, cn_value, heading_kind, heading_number, is_marker
+from ingest.normalize import Paragraph, ends_sentence
 from ingest.records import Clause
 
-_CN = "一二三四五六七八九十百千零〇两"
-_NUM = rf"[{_CN}\d]+"
-# (kind, pattern of the number prefix); order matters: 第X条 before the generic ones.
-_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bian", re.compile(rf"^第{_NUM}(?:[编篇]|部分)(?=[\s　]|$|[^\s的中])")),
-    ("zhang", re.compile(rf"^第{_NUM}章(?=[\s　]|$|[^\s的中])")),
-    ("jie", re.compile(rf"^第{_NUM}节(?=[\s　]|$|[^\s的中])")),
-    ("tiao", re.compile(rf"^第{_NUM}条(?:之[{_CN}]+)?(?=[\s　]|$|[^\s的规所至、，,和或中第之及])")),
-    ("cn", re.compile(rf"^[{_CN}]{{1,4}}[、．.](?![\d])")),
-    ("pcn", re.compile(rf"^[（(][{_CN}]{{1,4}}[）)]")),
-    ("num", re.compile(r"^\d{1,2}[.．、](?![\d.．])")),
-    ("pnum", re.compile(r"^[（(]\d{1,2}[）)]")),
-    ("circ", re.compile(r"^[①-⑳]")),
-)
-_LEAD = re.compile(r"^——(.{2,30}?)(?:[。：:]|$)")
+__all__ = ["SegmentSettings", "heading_kind", "heading_number", "is_marker", "segment"]
+
 _ARTICLE_STOP = {"bian", "zhang", "jie", "tiao"}
-_ENUM_INNER = re.compile(rf"(?:^|(?<=[。；;！？：:]))([一二三四五六七八九十]{{1,3}})是")
+_ENUM_INNER = re.compile(r"(?:^|(?<=[。；;！？：:]))([一二三四五六七八九十]{1,3})是")
 _SENT_SPLIT = re.compile(r"[。！？；!?;][”’」』）)】》]*")
+# Ranks below every learned level: an attached document's title (reader hint 0) and a
+# section name such as 前言 (popped again by the next top-level heading).
+_ANNEX_RANK, _NAMED_RANK = -2, -1
 
 
 @dataclass(frozen=True)
@@ -64,43 +55,6 @@ class SegmentSettings:
     max_heading_chars: int = 60
 
 
-def heading_kind(text: str) -> str | None:
-    """The heading kind of a paragraph's number prefix (``"pcn"`` for ``（五）…``), or None."""
-    for kind, pattern in _HEADINGS:
-        if pattern.match(text):
-            return kind
-    if _LEAD.match(text):
-        return "lead"
-    return None
-
-
-def heading_number(text: str) -> str:
-    """The number prefix of a heading: ``"三、优化…"`` → ``"三、"``, ``"（五）培育…"`` →
-    ``"（五）"``, ``"第三章 总则"`` → ``"第三章"``, ``"1．加快…"`` → ``"1．"``; "" when none."""
-    for _, pattern in _HEADINGS:
-        m = pattern.match(text)
-        if m:
-            return m.group()
-    return ""
-
-
-def is_marker(text: str) -> bool:
-    """True when a line starts a heading, an article, a lead-in or an enumerated point."""
-    return heading_kind(text) is not None or bool(ENUM_START.match(text))
-
-
-def _cn_value(numeral: str) -> int:
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if numeral == "十":
-        return 10
-    if numeral.startswith("十"):
-        return 10 + digits.get(numeral[1:], 0)
-    if "十" in numeral:
-        tens, _, ones = numeral.partition("十")
-        return digits.get(tens, 0) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(numeral, 0)
-
-
 @dataclass(frozen=True)
 class _Draft:
     path: tuple[str, ...]
@@ -111,10 +65,10 @@ class _Draft:
 
 
 def _heading_title(text: str) -> str:
-    """The heading part of a paragraph: up to its first sentence end, without that punctuation."""
+    """The heading part of a paragraph: its first sentence, with the punctuation that ends it
+    (``（五）培育发展西安都市圈。发挥…`` → ``（五）培育发展西安都市圈。``), as in the document."""
     m = _SENT_SPLIT.search(text)
-    head = text[: m.start()] if m else text
-    return head.rstrip("：:，, ")
+    return text[: m.end()] if m else text.rstrip()
 
 
 def _is_heading_only(text: str, kind: str, next_kind: str | None, hint: int | None, settings: SegmentSettings) -> bool:
@@ -133,7 +87,7 @@ def _enumerations(text: str, base: int, path: tuple[str, ...]) -> list[_Draft]:
     cuts: list[tuple[int, str]] = []
     expected = None
     for m in _ENUM_INNER.finditer(text):
-        n = _cn_value(m.group(1))
+        n = cn_value(m.group(1))
         if (m.start() == 0) or n == 1 or n == expected:
             cuts.append((m.start(), m.group()))
             expected = n + 1
@@ -154,8 +108,9 @@ def _merge_tiny(drafts: list[_Draft], text: str, settings: SegmentSettings) -> l
         adjacent = bool(out) and out[-1].path == d.path and not text[out[-1].end : d.start].strip()
         if tiny and adjacent and not out[-1].whole:
             out[-1] = replace(out[-1], end=d.end)
-        elif adjacent and not out[-1].whole and not out[-1].label and not d.whole \
+        elif adjacent and not out[-1].whole and not out[-1].label and not d.whole and not d.label \
                 and len(text[out[-1].start : out[-1].end].strip()) < settings.min_chars:
+            # forward only into unlabelled text: a numbered clause must start at its number
             out[-1] = replace(d, start=out[-1].start)
         else:
             out.append(d)
@@ -163,10 +118,12 @@ def _merge_tiny(drafts: list[_Draft], text: str, settings: SegmentSettings) -> l
 
 
 def _split_long(d: _Draft, text: str, settings: SegmentSettings) -> list[_Draft]:
+    """Cut a long draft at sentence ends or line ends (table rows), each piece at most
+    ``max_chars`` unless one sentence alone is longer."""
     if d.whole or d.end - d.start <= settings.max_chars:
         return [d]
     body = text[d.start : d.end]
-    bounds = [m.end() for m in _SENT_SPLIT.finditer(body)]
+    bounds = sorted({m.end() for m in _SENT_SPLIT.finditer(body)} | {m.end() for m in re.finditer("\n", body)})
     if not bounds or bounds[-1] != len(body):
         bounds.append(len(body))
     pieces, start, last = [], 0, 0
@@ -194,10 +151,24 @@ def segment(
     drafts: list[_Draft] = []
 
     def open_level(kind: str) -> int:
-        r = rank.setdefault(kind, len(rank))
-        while stack and stack[-1][0] >= r:
+        if kind == "h0":
+            r = _ANNEX_RANK
+        elif kind == "named":
+            r = _NAMED_RANK
+        else:
+            r = rank.setdefault(kind, len(rank))
+        # a top-level heading also closes a section name (前言 … 第一章)
+        while stack and (stack[-1][0] >= r or (r == 0 and stack[-1][0] == _NAMED_RANK)):
             stack.pop()
         return r
+
+    def level_of(kind: str | None) -> int | None:
+        if kind in (None, "lead"):
+            return None
+        return {"h0": _ANNEX_RANK, "named": _NAMED_RANK}.get(kind, rank.get(kind, len(rank)))
+
+    def end_of(j: int) -> int:
+        return offsets[j] + len(paragraphs[j].text)
 
     i = 0
     while i < len(paragraphs):
@@ -207,13 +178,14 @@ def segment(
             open_level(kind)
             path = tuple(t for _, t in stack)
             j = i + 1
-            while j < len(paragraphs) and kinds[j] not in _ARTICLE_STOP and not (kinds[j] or "").startswith("h"):
+            while j < len(paragraphs) and kinds[j] not in _ARTICLE_STOP and not (kinds[j] or "").startswith("h") \
+                    and kinds[j] != "named":
                 j += 1
-            drafts.append(_Draft(path, heading_number(p.text), base, offsets[j - 1] + len(paragraphs[j - 1].text), True))
+            drafts.append(_Draft(path, heading_number(p.text), base, end_of(j - 1), True))
             i = j
             continue
         if kind == "lead":
-            m = _LEAD.match(p.text)
+            m = LEAD.match(p.text)
             drafts.append(_Draft(path, m.group(1) if m else "——", base, base + len(p.text)))
         elif kind is not None:
             r = open_level(kind)
@@ -221,17 +193,25 @@ def segment(
             next_kind = kinds[i + 1] if i + 1 < len(paragraphs) else None
             label = heading_number(p.text)
             if _is_heading_only(p.text, kind, next_kind, p.hint, settings):
-                last = i + 1 >= len(paragraphs)
-                heads_nothing = last or (
-                    next_kind not in (None, "lead") and rank.get(next_kind, len(rank)) <= r
-                )
-                if heads_nothing:
-                    drafts.append(_Draft(path, label, base, base + len(p.text)))
+                next_level = level_of(next_kind)
+                if i + 1 >= len(paragraphs) or (next_level is not None and next_level <= r):
+                    drafts.append(_Draft(path, label, base, base + len(p.text)))  # heads nothing: keep it
                 else:
-                    stack.append((r, p.text.rstrip("。；;：: ")))
+                    stack.append((r, p.text.strip()))
             else:
-                drafts.append(_Draft(path, label, base, base + len(p.text)))
-                stack.append((r, _heading_title(p.text)))
+                title = _heading_title(p.text)
+                if len(title) <= settings.max_heading_chars:
+                    drafts.append(_Draft(path, label, base, base + len(p.text)))
+                    stack.append((r, title))
+                else:
+                    # a numbered paragraph, not a heading: its unnumbered follow-on paragraphs
+                    # belong to it (a decision's ``二、…。`` + ``本市…``), like an article's
+                    j = i + 1
+                    while j < len(paragraphs) and kinds[j] is None:
+                        j += 1
+                    drafts.append(_Draft(path, label, base, end_of(j - 1)))
+                    i = j
+                    continue
         else:
             drafts.extend(_enumerations(p.text, base, path))
         i += 1

@@ -65,7 +65,8 @@ def test_inline_heading_is_a_clause_and_heads_its_sub_items():
                     "1.推进交通互联。建设都市圈通勤铁路，形成一小时通勤圈的基本框架。")
     assert (cs[0].label, cs[0].path) == ("（五）", ())
     assert cs[0].text.startswith("（五）培育发展西安都市圈。发挥")
-    assert (cs[1].label, cs[1].path) == ("1.", ("（五）培育发展西安都市圈",))
+    # the heading keeps its text as in the document, final punctuation included
+    assert (cs[1].label, cs[1].path) == ("1.", ("（五）培育发展西安都市圈。",))
 
 
 def test_lead_ins_are_clauses_labelled_by_their_phrase():

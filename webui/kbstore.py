@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jieba
 import streamlit as st
 
 from index.kb import KnowledgeBase
@@ -45,8 +46,9 @@ class KBHandle:
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
     kb = KnowledgeBase.open(path, create=True)
-    # load the tokeniser, the indexes and the embedding model now, not on the first query
-    kb.search("公共服务", k=1)
+    # load jieba's dictionary, the indexes and the embedding model now, not on the first query
+    jieba.initialize()
+    kb.search("公共服务 人均支出", k=1)
     return KBHandle(path=path, kb=kb)
 
 
