@@ -20,9 +20,9 @@ _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _CN_DIGIT.update({"零": 0, "○": 0, "O": 0, "Ｏ": 0, "o": 0})
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(r"([〇零○OＯo一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_DATE_LINE = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern})\s*(?:[）)]|印发|发布|通过)?$")
+DATE_LINE = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern})\s*(?:[）)]|印发|发布|通过)?$")
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,14})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号")
-_ORG_SUFFIX = re.compile(r"(?:厅|部|委|局|院|政府|委员会|办公室|中心|小组|协会|学会|总会|研究所|公司|银行|署|社|办|会|处|室|所)$")
+ORG_SUFFIX = re.compile(r"(?:厅|部|委|局|院|政府|委员会|办公室|中心|小组|协会|学会|总会|研究所|公司|银行|署|社|办|会|处|室|所)$")
 _MASTHEAD_DATE = re.compile(rf"^(\D{{2,30}}?)\s*{_DATE.pattern}$")
 _AUTHOR = re.compile(r"^(?:(?:作者|撰稿|课题组)[：:]\s*.+|.{2,24}(?:课题组|调研组|研究组|编写组|写作组))$")
 _WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
@@ -93,7 +93,7 @@ def doc_type_of(title: str) -> str | None:
 def _is_masthead(text: str) -> bool:
     """A 发文机关标志 line such as ``发展改革委办公厅 文件`` (spaced letters allowed)."""
     compact = text.replace(" ", "")
-    return compact.endswith("文件") and bool(_ORG_SUFFIX.search(compact[:-2]))
+    return compact.endswith("文件") and bool(ORG_SUFFIX.search(compact[:-2]))
 
 
 def _is_doc_number_line(text: str) -> bool:
@@ -101,12 +101,13 @@ def _is_doc_number_line(text: str) -> bool:
     return bool(m) and len(text.replace(" ", "")) <= len(m.group(0).replace(" ", "")) + 8
 
 
-def _is_title_line(text: str) -> bool:
+def is_title_line(text: str) -> bool:
+    """A line that can be part of a title: short, no sentence end, no number, date or comma."""
     return (
         0 < len(text) <= 40
         and not ends_sentence(text)
         and not is_marker(text)
-        and not _DATE_LINE.match(text)
+        and not DATE_LINE.match(text)
         and not _AUTHOR.match(text)
         and "，" not in text
         and not re.search(r"\d{4}-\d{1,2}-\d{1,2}|^前\s*言|^目\s*录", text)
@@ -140,7 +141,7 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
             t = texts[i]
             m = _MASTHEAD_DATE.match(t)
             posted = _POSTED.match(t)
-            if posted and _ORG_SUFFIX.search(posted.group(1).strip()):
+            if posted and ORG_SUFFIX.search(posted.group(1).strip()):
                 orgs.append(posted.group(1).strip())  # the page's byline; its time is not the 成文日期
             elif m and not title_parts:
                 orgs.append(m.group(1).strip())
@@ -154,10 +155,10 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
                         orgs[-1] += org
                     else:
                         orgs.append(org)
-            elif (not title_parts and _ORG_SUFFIX.search(t) and len(t) <= 20
+            elif (not title_parts and ORG_SUFFIX.search(t) and len(t) <= 20
                   and any(_is_doc_number_line(x) for x in texts[i + 1 : i + 3])):
                 orgs.append(t)
-            elif (_is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 0, 1)
+            elif (is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 0, 1)
                   and not (title_parts and doc_type_of("".join(title_parts)))
                   and not _starts_wrapped_paragraph(texts, i, width if share >= 0.5 else 0.0)):
                 title_parts.append(t)
@@ -168,7 +169,7 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
         if not title_parts:  # no title block: the body starts at the top
             for k in range(i):
                 body[k] = False
-        while i < n and (_AUTHOR.match(texts[i]) or _DATE_LINE.match(texts[i]) or _YEAR_MONTH.match(texts[i])):
+        while i < n and (_AUTHOR.match(texts[i]) or DATE_LINE.match(texts[i]) or _YEAR_MONTH.match(texts[i])):
             if _AUTHOR.match(texts[i]):
                 author = texts[i]
             elif _YEAR_MONTH.match(texts[i]):  # ``2016年11月``: a month only, kept as ISO yyyy-mm
@@ -187,7 +188,7 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
     if issuers["date"]:
         date = issuers["date"]
     signers = issuers["orgs"]
-    title = _join_title(title_parts) if title_parts else re.sub(r"\.[^.]+$", "", source.replace("\\", "/").split("/")[-1])
+    title = join_title(title_parts) if title_parts else re.sub(r"\.[^.]+$", "", source.replace("\\", "/").split("/")[-1])
     issuer = "、".join(signers or title_issuers(title) or orgs) or None
     meta = DocumentMeta(
         title=title,
@@ -201,7 +202,7 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
     return MetaSplit(meta=meta, body=tuple(body))
 
 
-def _join_title(parts: list[str]) -> str:
+def join_title(parts: list[str]) -> str:
     """Join title lines without the line-break spaces; only a two-phrase headline
     (``聚焦高质量发展 聚力一体化进程``) keeps a space before its next line, and never
     before ``关于`` (``海南省农业农村厅 海南省财政厅`` / ``关于印发…的通知``)."""
@@ -218,7 +219,7 @@ def title_issuers(title: str) -> list[str]:
     if not m:
         return []
     names = [x for x in re.split(r"[\s、]+", m.group(1)) if x]
-    return names if names and all(_ORG_SUFFIX.search(x) and len(x) >= 3 for x in names) else []
+    return names if names and all(ORG_SUFFIX.search(x) and len(x) >= 3 for x in names) else []
 
 
 def _starts_wrapped_paragraph(texts: list[str], i: int, width: float) -> bool:
@@ -226,7 +227,7 @@ def _starts_wrapped_paragraph(texts: list[str], i: int, width: float) -> bool:
     paragraph, not a title line (the news lead of the 2026 一号文件 PDF)."""
     if not width or i + 1 >= len(texts):
         return False
-    return display_width(texts[i]) >= width - 2.5 and not _is_title_line(texts[i + 1])
+    return display_width(texts[i]) >= width - 2.5 and not is_title_line(texts[i + 1])
 
 
 def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
@@ -253,11 +254,11 @@ def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
     last = n - 1
     while last >= top_end and not body[last]:
         last -= 1
-    if last >= top_end and _DATE_LINE.match(texts[last]) and last > top_end:
+    if last >= top_end and DATE_LINE.match(texts[last]) and last > top_end:
         date = parse_date(texts[last])
         body[last] = False
         k = last - 1
-        while k >= top_end and len(texts[k]) <= 30 and _ORG_SUFFIX.search(texts[k]) and not ends_sentence(texts[k]):
+        while k >= top_end and len(texts[k]) <= 30 and ORG_SUFFIX.search(texts[k]) and not ends_sentence(texts[k]):
             orgs.insert(0, texts[k])
             body[k] = False
             k -= 1

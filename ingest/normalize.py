@@ -120,11 +120,13 @@ def is_watermark(text: str) -> bool:
 
 @dataclass(frozen=True)
 class SourceLine:
-    """A cleaned line with its page; ``hint`` is the reader's heading level, if any."""
+    """A cleaned line with its page; ``hint`` is the reader's heading level, if any;
+    ``table`` marks a flattened table (rows separated by newlines), a paragraph of its own."""
 
     text: str
     page: int | None = None
     hint: int | None = None
+    table: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def join_lines(
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         buf.append(line)
         text = line.text
-        if nxt is None or line.hint is not None or nxt.hint is not None:
+        if nxt is None or line.hint is not None or nxt.hint is not None or line.table or nxt.table:
             brk = True
         elif is_marker(nxt.text) and (ends_sentence(text) or not ENUM_START.match(nxt.text)):
             brk = True

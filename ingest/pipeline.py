@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ingest.blocks import fold_inner_blocks
 from ingest.metadata import split_meta
 from ingest.normalize import SourceLine, clean_line, ends_sentence, is_folio, is_toc_line, is_watermark, join_lines
 from ingest.records import EmptyDocument, ParsedDocument, RawDocument
@@ -72,21 +74,30 @@ _STRUCTURAL = {"bian", "zhang", "jie", "tiao", "cn", "pcn"}
 
 def _join_table_runs(lines: list[SourceLine]) -> list[SourceLine]:
     """A flattened table (a run of 6+ short lines, a third of them numbers) becomes one
-    line with its cells separated by spaces, so that rows are not mistaken for headings."""
+    table line: a row per line, starting at each numbered row name (``9.城镇化率：``), its
+    cells separated by spaces. So rows are never taken for headings, and a long table is
+    split between rows."""
     out: list[SourceLine] = []
     run: list[SourceLine] = []
 
     def flush() -> None:
         numeric = sum(1 for l in run if _CELL_NUMERIC.match(l.text))
         if len(run) >= 6 and numeric >= len(run) / 3:
-            out.append(SourceLine(text=" ".join(l.text for l in run), page=run[0].page))
+            rows: list[list[str]] = [[]]
+            for l in run:
+                if heading_kind(l.text) == "num" and rows[-1]:
+                    rows.append([])
+                rows[-1].append(l.text)
+            text = "\n".join(" ".join(cells) for cells in rows)
+            out.append(SourceLine(text=text, page=run[0].page, table=True))
         else:
             out.extend(run)
         run.clear()
 
     for line in lines:
+        # a row name may end with a colon (``9.城镇化率：``) but no cell ends a sentence
         if len(line.text) <= 40 and line.hint is None and heading_kind(line.text) not in _STRUCTURAL \
-                and not ends_sentence(line.text):
+                and not ends_sentence(line.text.rstrip("：:")):
             run.append(line)
         else:
             flush()
@@ -123,8 +134,10 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
     lines = source_lines(raw)
     pages = len(raw.pages) if raw.format == "pdf" else None
     split = split_meta(lines, source=raw.source, pages=pages)
-    body = [l for l, keep in zip(lines, split.body) if keep]
-    paragraphs = join_lines(body, is_marker=is_marker)
+    inner = fold_inner_blocks([l for l, keep in zip(lines, split.body) if keep])
+    meta = replace(split.meta, date=split.meta.date or inner.date,
+                   issuer=split.meta.issuer or ("、".join(inner.issuers) or None))
+    paragraphs = join_lines(inner.lines, is_marker=is_marker)
     text, clauses = segment(paragraphs, settings)
     if not clauses:
         raise EmptyDocument(raw.source, "no text left once page furniture and metadata are removed")
@@ -132,7 +145,7 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
         source=raw.source,
         format=raw.format,
         content_hash=raw.content_hash,
-        meta=split.meta,
+        meta=meta,
         text=text,
         clauses=clauses,
     )
