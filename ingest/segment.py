@@ -197,7 +197,8 @@ def segment(
                 if i + 1 >= len(paragraphs) or (next_level is not None and next_level <= r):
                     drafts.append(_Draft(path, label, base, base + len(p.text)))  # heads nothing: keep it
                 else:
-                    stack.append((r, p.text.strip()))
+                    # ``前 言`` is letter-spaced in extracted text; the name itself has no space
+                    stack.append((r, re.sub(r"\s+", "", p.text) if kind == "named" else p.text.strip()))
             else:
                 title = _heading_title(p.text)
                 if len(title) <= settings.max_heading_chars:

@@ -56,3 +56,70 @@ def test_no_title_block_falls_back_to_file_name():
     s = _split("根据《中共广西壮族自治区委员会关于制定国民经济和社会发展第十三个五年规划的建议》，编制本规划纲要。", "第一章 发展环境")
     assert s.meta.title == "文件"
     assert s.body == (True, True)
+
+
+# --- rules added in round 2 ----------------------------------------------------
+from ingest.blocks import fold_inner_blocks, is_org_line  # noqa: E402
+from ingest.metadata import title_issuers  # noqa: E402
+
+
+def test_title_lines_join_without_line_break_spaces_and_issuers_come_from_the_title():
+    s = _split("海南省农业农村厅 海南省财政厅", "关于印发2024-2026年海南省农机", "购置与应用补贴实施方案的通知",
+               "各市、县、自治县农业农村局、财政局：", "为规范实施补贴政策，现将方案印发给你们。")
+    assert s.meta.title == "海南省农业农村厅 海南省财政厅关于印发2024-2026年海南省农机购置与应用补贴实施方案的通知"
+    assert s.meta.issuer == "海南省农业农村厅、海南省财政厅"
+    assert title_issuers("南宁市人民政府办公厅关于印发南宁市科学技术发展“十三五”专项规划的通知") == ["南宁市人民政府办公厅"]
+    assert title_issuers("关于加强个人所得税纳税信用建设的通知") == []
+
+
+def test_spaced_masthead_office_joins_the_organ_above_it():
+    s = _split("南宁市人民政府", "办 公 厅 文 件", "南府办〔2016〕71号", "南宁市人民政府办公厅关于印发南宁市", "科学技术发展规划的通知",
+               "各县、区人民政府：", "现印发给你们，请认真组织实施。")
+    assert (s.meta.issuer, s.meta.doc_number) == ("南宁市人民政府办公厅", "南府办〔2016〕71号")
+    assert s.meta.title == "南宁市人民政府办公厅关于印发南宁市科学技术发展规划的通知"
+
+
+def test_full_width_first_line_of_a_wrapped_paragraph_is_not_a_title_line():
+    full = "农业农村现代化关系中国式现代化全局和成色。十四五时期农业综合"  # 30 em
+    s = _split("2026年中央一号文件", "党的十八大以来第14个指导“三农”工作的中央一号文件2月3日由", "新华社受权发布，对推进乡村全面振兴进行了部署。",
+               *[full] * 8)
+    assert s.meta.title == "2026年中央一号文件"
+    assert s.body[:3] == (False, True, True)
+
+
+def test_web_byline_and_year_month_date():
+    s = _split("广西工业和信息化发展“十三五”规划", "广西壮族自治区工业和信息化委员会 2017-06-14 14:40", "2016年11月", "前 言",
+               "本规划阐明发展的指导思想。")
+    assert (s.meta.issuer, s.meta.date) == ("广西壮族自治区工业和信息化委员会", "2016-11")
+    assert s.body == (False, False, False, True, True)
+
+
+def test_markdown_law_title_and_the_date_of_its_latest_version():
+    lines = [SourceLine("上海口岸服务条例", hint=1), SourceLine("2011年11月17日 上海市第十三届人民代表大会常务委员会第三十次会议通过"),
+             SourceLine("2020年5月14日 上海市第十五届人民代表大会常务委员会第二十一次会议《关于修改本市部分地方性法规的决定》第一次修正"),
+             SourceLine("第一章 总则", hint=2), SourceLine("第一条 为了规范口岸开放，制定本条例。")]
+    s = split_meta(lines, source="laws/上海口岸服务条例(2020-05-14).md")
+    assert (s.meta.title, s.meta.date, s.meta.doc_type) == ("上海口岸服务条例", "2020-05-14", "条例")
+    assert s.body == (False, False, False, True, True)
+
+
+def test_inner_signature_is_metadata_and_the_attached_title_a_top_heading():
+    lines = [SourceLine(t) for t in ("现将《实施方案》印发给你们，请遵照执行。", "海南省农业农村厅 海南省财政厅", "2024年7月1日",
+                                     "（此件主动公开）", "2024—2026年海南省", "农机购置与应用补贴实施方案", "一、总体要求")]
+    inner = fold_inner_blocks(lines)
+    assert (inner.date, inner.issuers) == ("2024-07-01", ("海南省农业农村厅", "海南省财政厅"))
+    assert [(l.text, l.hint) for l in inner.lines] == [
+        ("现将《实施方案》印发给你们，请遵照执行。", None), ("2024—2026年海南省农机购置与应用补贴实施方案", 0), ("一、总体要求", None)]
+    assert is_org_line("海南省农业农村厅 海南省财政厅") and not is_org_line("请遵照执行。")
+
+
+def test_attachment_marker_and_its_title_become_one_heading():
+    lines = [SourceLine(t) for t in ("（五）加强监管。", "附件", "补贴机具种类范围", "（21大类91个品目）", "1.耕整地机械")]
+    inner = fold_inner_blocks(lines)
+    assert [(l.text, l.hint) for l in inner.lines] == [
+        ("（五）加强监管。", None), ("附件 补贴机具种类范围（21大类91个品目）", 0), ("1.耕整地机械", None)]
+
+
+def test_a_date_inside_running_text_is_left_alone():
+    lines = [SourceLine(t) for t in ("截至", "2024年7月1日", "全省已完成任务。")]
+    assert fold_inner_blocks(lines).lines == tuple(lines)

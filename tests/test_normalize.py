@@ -112,3 +112,28 @@ def test_join_keeps_pages_of_each_line():
              SourceLine("对西北地区发展的带动作用。", page=4)]
     (para,) = join_lines(lines, is_marker=is_marker)
     assert para.page_at(0) == 3 and para.page_at(len(para.text) - 1) == 4
+
+
+# --- rules added in round 2 ----------------------------------------------------
+from ingest.pipeline import _join_table_runs, drop_toc_page_lines  # noqa: E402
+
+
+def test_flattened_table_rows_become_one_table_line_not_headings():
+    cells = ["专栏2 主要指标", "指 标", "2015年", "2020年", "8.服务业增加值比重（%）", "38.9", "42", "预期性",
+             "9.城镇化率：", "常住人口城镇化率（%）", "47.06", "54", "预期性"]
+    (line,) = _join_table_runs([SourceLine(c) for c in cells])
+    assert line.table
+    assert line.text.split("\n") == ["专栏2 主要指标 指 标 2015年 2020年", "8.服务业增加值比重（%） 38.9 42 预期性",
+                                     "9.城镇化率： 常住人口城镇化率（%） 47.06 54 预期性"]
+
+
+def test_table_line_is_a_paragraph_of_its_own():
+    lines = [SourceLine("坚持以人民为中心的发展思想，推动高质量发展，加快建设现代化产业体系"),
+             SourceLine("1.地区生产总值 16803 24130", table=True), SourceLine("推动城市群高质量发展。")]
+    assert [p.text for p in join_lines(lines, is_marker=is_marker)] == [l.text for l in lines]
+
+
+def test_toc_with_page_numbers_on_their_own_lines_is_dropped():
+    toc = ["第一章 发展回顾", "6", "一、发展基础", "6", "二、发展环境", "8", "第二章 总体要求", "12"]
+    lines = [SourceLine(t) for t in ["广西工业发展规划", *toc, "第一章 发展回顾", "“十二五”期间，经济快速发展。"]]
+    assert [l.text for l in drop_toc_page_lines(lines)] == ["广西工业发展规划", "第一章 发展回顾", "“十二五”期间，经济快速发展。"]

@@ -162,3 +162,45 @@ def test_clauses_cover_the_body_exactly_once(doc, max_chars, min_chars):
     for h in headings_kept:
         got = got.replace(re.sub(r"\s", "", h), "", 1)
     assert got == want
+
+
+# --- rules added in round 2 ----------------------------------------------------
+
+
+def test_heading_only_line_keeps_its_final_punctuation():
+    cs = clauses_of("二、重点任务", "（一）全面实施信用承诺制。", "税务部门设立信用承诺书，纳税人作出守信承诺。")
+    assert cs[0].path == ("二、重点任务", "（一）全面实施信用承诺制。")
+
+
+def test_named_section_is_top_level_and_closed_by_the_first_chapter():
+    cs = clauses_of("前 言", "本规划阐明发展的指导思想和目标任务。", "第一章 发展回顾",
+                    "一、发展基础", "经济总量不断扩大，结构不断优化。")
+    assert [c.path for c in cs] == [("前言",), ("第一章 发展回顾", "一、发展基础")]
+
+
+def test_attachment_title_hint_zero_resets_the_path():
+    paras = join_lines([SourceLine("一、总体要求"), SourceLine("（一）加强监管。各部门要认真执行有关规定。"),
+                        SourceLine("附件 补贴机具种类范围", hint=0), SourceLine("1.耕整地机械"),
+                        SourceLine("1.1耕地机械 1.1.1犁 1.1.2旋耕机 1.1.3微型耕耘机")], is_marker=is_marker)
+    cs = segment(paras)[1]
+    assert cs[-1].path == ("附件 补贴机具种类范围", "1.耕整地机械")
+
+
+def test_numbered_paragraph_with_a_long_first_sentence_keeps_its_follow_on_paragraphs():
+    first = "二、在坚持国家法制统一原则的前提下，根据本市地方性法规的基本原则，市人民政府可以聚焦深化改革、扩大开放等重点领域，制定相关规章在浦东新区先行先试。"
+    cs = clauses_of(first, "市人民政府可以按照权责一致的原则决定由浦东新区行使有关职权。", "三、本决定自公布之日起施行。")
+    assert [(c.label, c.path) for c in cs] == [("二、", ()), ("三、", ())]
+    assert cs[0].text == first + "\n市人民政府可以按照权责一致的原则决定由浦东新区行使有关职权。"
+
+
+def test_long_table_clauses_split_between_rows():
+    rows = "\n".join(f"{i}.指标名称（亿元） 1000 2000 7.5 预期性" for i in range(1, 13))
+    paras = join_lines([SourceLine(rows, table=True)], is_marker=is_marker)
+    cs = segment(paras, SegmentSettings(max_chars=100))[1]
+    assert [c.text.count("\n") for c in cs] == [2, 2, 2, 2]
+    assert cs[1].text.startswith("4.指标名称")
+
+
+def test_tiny_paragraph_is_not_merged_into_a_following_numbered_clause():
+    cs = clauses_of("推动发展。", "一、总体要求")
+    assert [(c.label, c.text) for c in cs] == [("", "推动发展。"), ("一、", "一、总体要求")]

@@ -4,6 +4,8 @@ Run as a page of ``app.py`` (``st.Page("webui/kbpage.py")``); importing it rende
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from index.records import KBError
@@ -53,8 +55,6 @@ def _upload(handle: KBHandle, files) -> None:
 
 
 def _short_name(name: str) -> str:
-    from pathlib import Path
-
     return Path(name).name
 
 
