@@ -173,13 +173,46 @@ def bench_lexical(texts: list[str], queries: list[str]) -> None:
           f"p50 {lat.p50:8.1f} ms  p95 {lat.p95:8.1f} ms")
 
 
-def bench_dense(n: int, dim: int, *, hnsw_max: int, queries: int = 100) -> None:
-    """FAISS exact vs HNSW vs IVF on ``n`` RANDOM unit vectors: build, latency, recall@10 vs exact."""
+def kb_vectors(kb_dir: str | Path) -> np.ndarray:
+    """All cached clause vectors of a built KB (read-only SQL on its ``embeddings`` table)."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{Path(kb_dir) / 'kb.sqlite'}?mode=ro", uri=True)
+    rows = db.execute("SELECT vector FROM embeddings").fetchall()
+    db.close()
+    return np.stack([np.frombuffer(r[0], dtype=np.float32) for r in rows])
+
+
+def real_vectors(real: np.ndarray, n: int, *, queries: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(base, queries) from real clause vectors: ``queries`` held-out clauses as queries; above the real
+    count, recombined vectors (the normalised sum of two real ones, like the recombined texts)."""
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(len(real))
+    xq, pool = real[perm[:queries]], real[perm[queries:]]
+    if n <= len(pool):
+        return np.ascontiguousarray(pool[:n]), xq
+    out = np.empty((n, real.shape[1]), dtype=np.float32)
+    out[: len(pool)] = pool
+    for i in range(len(pool), n, 100_000):
+        m = min(100_000, n - i)
+        x = pool[rng.integers(0, len(pool), m)] + pool[rng.integers(0, len(pool), m)]
+        out[i : i + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out, xq
+
+
+def bench_dense(n: int, dim: int, *, hnsw_max: int, real: np.ndarray | None = None, queries: int = 100) -> None:
+    """FAISS exact vs HNSW vs IVF on ``n`` vectors: build, latency, recall@10 against exact search."""
     import faiss
 
     faiss.omp_set_num_threads(1)  # one query per call on a shared 2-core box: threads only add spin-wait
-    xb = random_unit(n, dim, seed=1)
-    xq = random_unit(queries, dim, seed=2)  # fresh draws from the same topics, not stored vectors
+    if real is not None:
+        xb, xq = real_vectors(real, n, queries=queries)
+        dim = xb.shape[1]
+    else:
+        xb = random_unit(n, dim, seed=1)
+        xq = random_unit(queries, dim, seed=2)  # fresh draws from the same topics, not stored vectors
+    tag = "[real vectors" + (", recombined]" if real is not None and n > len(real) - queries else "]") \
+        if real is not None else "[random vectors]"
 
     flat = faiss.IndexFlatIP(dim)
     t = time.perf_counter()
@@ -192,7 +225,7 @@ def bench_dense(n: int, dim: int, *, hnsw_max: int, queries: int = 100) -> None:
         _, got = index.search(xq, 10)
         recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, truth)])
         print(f"  dense {name:<18} build {build:7.1f}s  index {mem_mb:8.1f} MB   p50 {lat.p50:8.2f} ms  "
-              f"p95 {lat.p95:8.2f} ms  recall@10 vs exact {recall:.3f}  [random vectors]")
+              f"p95 {lat.p95:8.2f} ms  recall@10 vs exact {recall:.3f}  {tag}")
 
     report("flat (exact)", flat, flat_build, n * dim * 4 / 1e6)
     if n <= hnsw_max:
@@ -207,11 +240,11 @@ def bench_dense(n: int, dim: int, *, hnsw_max: int, queries: int = 100) -> None:
         del hnsw
     else:
         print(f"  dense hnsw: skipped above --hnsw-max {hnsw_max} (build time on 2 shared cores)")
-    nlist = int(4 * np.sqrt(n))
+    nlist = min(int(4 * np.sqrt(n)), 1024)  # k-means cost: keep training affordable at 1M
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     t = time.perf_counter()
     ivf.cp.min_points_per_centroid = 5  # silence the "provide more training points" warning at 10k
-    ivf.train(xb[np.random.default_rng(4).choice(n, min(n, 40 * nlist), replace=False)])
+    ivf.train(xb[np.random.default_rng(4).choice(n, min(n, 30 * nlist), replace=False)])
     ivf.add(xb)
     build = time.perf_counter() - t
     for nprobe in (8, 32):
@@ -219,17 +252,21 @@ def bench_dense(n: int, dim: int, *, hnsw_max: int, queries: int = 100) -> None:
         report(f"ivf{nlist} nprobe{nprobe}", ivf, build, n * dim * 4 / 1e6)
 
 
-def bench_scale(sizes: list[int], queries: list[str], *, dim: int, hnsw_max: int) -> None:
-    """The scale run: lexical on real (recombined) law clauses, dense on random vectors."""
+def bench_scale(sizes: list[int], queries: list[str], *, dim: int, hnsw_max: int, vectors_kb: str | None) -> None:
+    """The scale run: lexical on real (recombined) law clauses, dense on real or random vectors."""
     base = law_clauses()
-    print(f"## scale run: {len(base)} real law clauses (recombined above that); dense side uses RANDOM "
-          f"unit vectors of dim {dim} (2,000 topic clusters; queries are fresh draws), FAISS single-threaded")
+    real = kb_vectors(vectors_kb) if vectors_kb else None
+    dense_note = (f"REAL vectors of {vectors_kb} ({len(real)} x {real.shape[1]}; 100 held out as queries; "
+                  f"recombined pairs above that)" if real is not None else
+                  f"RANDOM unit vectors of dim {dim} (2,000 topic clusters; queries are fresh draws)")
+    print(f"## scale run: {len(base)} real law clauses (recombined above that); dense side: {dense_note}; "
+          f"FAISS single-threaded")
     for n in sizes:
         print(f"# {n:,} clauses")
         texts = recombined(base, n)
         bench_lexical(texts, queries)
         del texts
-        bench_dense(n, dim, hnsw_max=hnsw_max)
+        bench_dense(n, dim, hnsw_max=hnsw_max, real=real)
         print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
 
 
@@ -244,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-query", action="store_true", help="skip the KB query latency")
     p.add_argument("--scale", default="", help="clause counts for the scale run, e.g. 10000,100000,1000000")
     p.add_argument("--hnsw-max", type=int, default=200_000, help="largest size at which HNSW is built")
-    p.add_argument("--dim", type=int, default=384)
+    p.add_argument("--dim", type=int, default=384, help="dimension of the random vectors")
+    p.add_argument("--vectors-from", default=None, metavar="KB_DIR",
+                   help="take the dense side's vectors from this built KB (e.g. artifacts/laws/kb) instead of random")
     args = p.parse_args(argv)
     queries = [q.query for q in load_queries(args.queries)]
     if not args.no_query:
@@ -259,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         if not (SHARED / "laws").is_dir():
             print(f"error: {SHARED}/laws not found (set POLICY_SHARED)", file=sys.stderr)
             return 2
-        bench_scale([int(s) for s in args.scale.split(",")], queries, dim=args.dim, hnsw_max=args.hnsw_max)
+        bench_scale([int(s) for s in args.scale.split(",")], queries, dim=args.dim, hnsw_max=args.hnsw_max,
+                    vectors_kb=args.vectors_from)
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     return 0
 

@@ -279,12 +279,12 @@ def run_system(
 
 def format_table(runs: Sequence[SystemRun], ks: Sequence[int], *, by_kind: bool = True) -> str:
     """A plain-text table: one row per system, overall and then per query kind."""
-    head = f"{'system':<22}{'n':>5}" + "".join(f"{'R@' + str(k):>8}" for k in ks) + f"{'MRR@10':>8}{'nDCG@10':>9}{'q/s':>8}"
+    head = f"{'system':<34}{'n':>5}" + "".join(f"{'R@' + str(k):>8}" for k in ks) + f"{'MRR@10':>8}{'nDCG@10':>9}{'q/s':>8}"
     lines = [head, "-" * len(head)]
 
     def row(label: str, outs: Sequence[QueryOutcome], qps: str = "") -> str:
         m = aggregate(outs, ks)
-        return f"{label:<22}{m.n:>5}" + "".join(f"{m.recall[k]:>8.3f}" for k in ks) + f"{m.mrr10:>8.3f}{m.ndcg10:>9.3f}{qps:>8}"
+        return f"{label:<34}{m.n:>5}" + "".join(f"{m.recall[k]:>8.3f}" for k in ks) + f"{m.mrr10:>8.3f}{m.ndcg10:>9.3f}{qps:>8}"
 
     for r in runs:
         qps = f"{len(r.outcomes) / r.seconds:.1f}" if r.seconds > 0 else ""

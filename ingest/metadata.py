@@ -30,6 +30,7 @@ _PRINTED = re.compile(rf"^.{{2,40}}?{_DATE.pattern}\s*印发$")
 _LAW_DATE_LINE = re.compile(rf"^[（(]?\s*{_DATE.pattern}.{{0,200}}(?:通过|公布|发布|施行|修正|修订|批准|决定)")
 _POSTED = re.compile(r"^(\D{2,30}?)\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # web page byline
 _YEAR_MONTH = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*[）)]?$")
+PUBLIC = re.compile(r"^[（(]\s*此件.{0,12}[）)]$|^公开方式[：:]")
 _SKIP_TOP = re.compile(r"^(?:签发人|份号|密级|特急|加急|平急|[★☆]|[\dA-Z]{6}$|机密|秘密|公开方式)")
 _TYPES: tuple[tuple[str, str], ...] = (
     ("规划纲要", "规划"), ("实施方案", "方案"), ("工作方案", "方案"), ("行动方案", "方案"), ("方案", "方案"),
@@ -127,13 +128,21 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
     i = 0
     if info_end is not None or (n and lines[0].hint == 1 and source.lower().endswith(".md")):
         # markdown law: "# 标题", then its 通过/修正 date lines (the last one dates this version)
-        title_parts.append(texts[0])
-        body[0] = False
-        i = 1
-        while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
-            date = parse_date(texts[i]) or date
+        while i < n and lines[i].hint == 1 and len(title_parts) < 3:  # 中华人民共和国民法典 / 物权编
+            title_parts.append(texts[i])
             body[i] = False
             i += 1
+        title_parts = [" ".join(title_parts)]  # separate "#" lines are separate phrases
+        enacted = None
+        while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
+            # the version's date: its latest 通过/修正 line; a 施行 line only when there is no other
+            if re.search(r"通过|公布|发布|修正|修订|批准|决定", texts[i]):
+                date = parse_date(texts[i]) or date
+            else:
+                enacted = parse_date(texts[i]) or enacted
+            body[i] = False
+            i += 1
+        date = date or enacted
     else:
         limit = min(n, 12)
         width, share = typical_width(lines)
@@ -207,7 +216,7 @@ def join_title(parts: list[str]) -> str:
     (``聚焦高质量发展 聚力一体化进程``) keeps a space before its next line, and never
     before ``关于`` (``海南省农业农村厅 海南省财政厅`` / ``关于印发…的通知``)."""
     out = parts[0]
-    for prev, part in zip(parts, parts[1:]):
+    for prev, part in zip(parts, parts[1:]):  # noqa: B007
         out += (" " if " " in prev and not part.startswith("关于") else "") + part
     return re.sub(r"\s+", " ", out).strip()
 
@@ -241,6 +250,9 @@ def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
                 body[j] = False
             n = k
             break
+    while n > top_end and PUBLIC.match(texts[n - 1]):  # 公开方式：主动公开 / （此件公开发布）
+        body[n - 1] = False
+        n -= 1
     for k in range(max(top_end, n - 12), n):  # （执笔：…）
         if _WRITER.match(texts[k]):
             j = k

@@ -123,3 +123,12 @@ def test_attachment_marker_and_its_title_become_one_heading():
 def test_a_date_inside_running_text_is_left_alone():
     lines = [SourceLine(t) for t in ("截至", "2024年7月1日", "全省已完成任务。")]
     assert fold_inner_blocks(lines).lines == tuple(lines)
+
+
+def test_markdown_code_volume_title_and_passing_date_before_entry_into_force():
+    lines = [SourceLine("中华人民共和国民法典", hint=1), SourceLine("物权编", hint=1),
+             SourceLine("2020年5月28日 第十三届全国人民代表大会第三次会议通过"), SourceLine("2021年1月1日 施行"),
+             SourceLine("第一分编 通则", hint=2)]
+    s = split_meta(lines, source="laws/民法典/物权编.md")
+    assert (s.meta.title, s.meta.date) == ("中华人民共和国民法典 物权编", "2020-05-28")
+    assert s.body == (False, False, False, False, True)

@@ -204,3 +204,15 @@ def test_long_table_clauses_split_between_rows():
 def test_tiny_paragraph_is_not_merged_into_a_following_numbered_clause():
     cs = clauses_of("推动发展。", "一、总体要求")
     assert [(c.label, c.text) for c in cs] == [("", "推动发展。"), ("一、", "一、总体要求")]
+
+
+def test_one_sentence_item_with_clauses_is_an_item_not_a_heading():
+    cs = clauses_of("十五、市人大常委会应当通过听取报告等方式，加强对本决定执行情况的监督。", "各级人大代表应当督促有关方面落实本决定。")
+    assert [(c.label, c.path) for c in cs] == [("十五、", ())]
+    assert cs[0].text.endswith("\n各级人大代表应当督促有关方面落实本决定。")
+
+
+def test_section_first_seen_after_an_article_still_sits_above_the_articles():
+    cs = clauses_of("第一章 总则", "第一条 为了规范管理，制定本条例。", "第二章 登记", "第一节 不动产登记",
+                    "第二条 不动产物权的设立应当依照法律规定登记。")
+    assert [(c.path, c.label) for c in cs] == [(("第一章 总则",), "第一条"), (("第二章 登记", "第一节 不动产登记"), "第二条")]
