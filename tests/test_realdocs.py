@@ -77,7 +77,7 @@ def test_govdoc_397_no_clause_holds_a_folio():
 
 def heading_share(doc, headings: list[str]) -> float:
     """Share of labelled headings that appear as a path element or label of some clause."""
-    addresses = {squash(part) for c in doc.clauses for part in (*c.path, c.label) if part}
+    addresses = {squash(part).rstrip("。") for c in doc.clauses for part in (*c.path, c.label) if part}
     found = [h for h in headings if squash(h).rstrip("。") in addresses]
     return len(found) / len(headings)
 
