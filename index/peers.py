@@ -14,6 +14,7 @@ Each peer ranks positions in one ``ClauseSet`` (the KB's clauses in document ord
   ``fuse:rrf:60:bigram:semantic`` (reciprocal rank fusion, k=60) or ``fuse:minmax:0.3:bigram:semantic``
   (min-max normalised scores, weight 0.3 on the lexical side). LEX is a tokenizer name, DENSE is
   ``semantic`` (the KB's own vectors) or an embedder spec.
+- ``NAME+strip`` — peer NAME fed the query without question words (``strip_question``).
 """
 from __future__ import annotations
 
@@ -269,6 +270,33 @@ class FusedPeer(Peer):
         return out
 
 
+# Question scaffolding that carries no topic: the query-handling experiment ``NAME+strip``.
+QUESTION_WORDS = ("请问", "为什么", "怎么办", "怎么样", "怎么", "怎样", "如何", "是否", "能否", "能不能", "可不可以",
+                  "可以吗", "哪些", "哪个", "哪里", "多少", "什么", "有没有", "是不是", "需要", "应该", "应当",
+                  "吗", "呢", "吧", "我们", "我", "你")
+
+
+def strip_question(query: str) -> str:
+    """``query`` without question words and punctuation (kept whole when nothing would remain)."""
+    out = query
+    for w in QUESTION_WORDS:
+        out = out.replace(w, " ")
+    out = re.sub(r"[？?！!。，,、；;：:]+", " ", out)
+    out = " ".join(out.split())
+    return out or query
+
+
+class StrippedPeer(Peer):
+    """Another peer, fed queries with the question scaffolding removed (``strip_question``)."""
+
+    def __init__(self, clauses: ClauseSet, inner: Peer):
+        super().__init__(clauses)
+        self.inner, self.name = inner, inner.name + "+strip"
+
+    def _rank(self, queries: list[str], k: int) -> list[Ranked]:
+        return self.inner.ranked([strip_question(q) for q in queries], k)
+
+
 def build_peers(kb, names: Sequence[str], *, log: Callable[[str], None] = print,
                 clauses: ClauseSet | None = None) -> list[Peer]:
     """Build the named peers over ``kb``'s clauses; ValueError names an unknown peer."""
@@ -279,8 +307,10 @@ def build_peers(kb, names: Sequence[str], *, log: Callable[[str], None] = print,
         if name in made:
             return made[name]
         t0 = time.perf_counter()
-        if name == "substring":
-            peer: Peer = SubstringPeer(clauses)
+        if name.endswith("+strip"):
+            peer: Peer = StrippedPeer(clauses, get(name[: -len("+strip")]))
+        elif name == "substring":
+            peer = SubstringPeer(clauses)
         elif name in ("fts5", "fts5-or"):
             peer = FTS5Peer(clauses, any_trigram=name == "fts5-or")
         elif name.startswith("bm25-"):

@@ -45,6 +45,14 @@ _SENTENCE_MARK = re.compile(r"[。；;！？]")
 _TOC_MAX_LINES = 400
 
 
+_UNIT_LINE = re.compile(r"^(?:.{0,30}\s*)?(?:计量)?单\s*位\s*[：:]\s*\S{1,8}$")
+
+
+def is_unit_line(text: str) -> bool:
+    """True for a table's unit line: ``单位：万元``, ``部门：XX局 单位：万元``."""
+    return bool(_UNIT_LINE.match(text.strip()))
+
+
 def is_folio(text: str) -> bool:
     """True for a line that is unmistakably a page number (``— 3 —``, ``第3页``, ``- 3 -``)."""
     return bool(_DECORATED_FOLIO.match(text.strip()))
@@ -91,7 +99,8 @@ def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
     text_pages = sum(1 for lines in pages if lines)
     threshold = max(3, (text_pages + 1) // 2)
     # A sentence is body text however often it recurs; headers and footers are labels.
-    running = {key for key, n in counts.items() if n >= threshold and not key.endswith("。")}
+    # A table's unit line (单位：万元) recurs above every table and belongs to each.
+    running = {key for key, n in counts.items() if n >= threshold and not key.endswith("。") and not is_unit_line(key)}
     if not running:
         return [list(lines) for lines in pages]
     out = []

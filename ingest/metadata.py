@@ -39,7 +39,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("决定", "决定"), ("决议", "决议"), ("工作报告", "报告"), ("报告", "报告"), ("建议", "建议"),
     ("纲要", "纲要"), ("规划", "规划"), ("计划", "计划"), ("要点", "要点"), ("指南", "指南"),
     ("公告", "公告"), ("通告", "通告"), ("批复", "批复"), ("纪要", "纪要"), ("解释", "解释"),
-    ("规则", "规则"), ("函", "函"), ("法", "法"),
+    ("规则", "规则"), ("决算", "决算"), ("预算", "预算"), ("函", "函"), ("法", "法"),
 )
 
 
@@ -145,9 +145,11 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
         date = date or enacted
     else:
         limit = min(n, 12)
-        width, share = typical_width(lines)
+        width, share = typical_width([l for l in lines if not l.table])
         while i < limit:
             t = texts[i]
+            if lines[i].table:
+                break
             m = _MASTHEAD_DATE.match(t)
             posted = _POSTED.match(t)
             if posted and ORG_SUFFIX.search(posted.group(1).strip()):

@@ -121,7 +121,8 @@ def is_watermark(text: str) -> bool:
 @dataclass(frozen=True)
 class SourceLine:
     """A cleaned line with its page; ``hint`` is the reader's heading level, if any;
-    ``table`` marks a flattened table (rows separated by newlines), a paragraph of its own."""
+    ``table`` marks a table row (cells joined by `` | ``) or a flattened table (rows
+    separated by newlines), never joined with other lines."""
 
     text: str
     page: int | None = None
@@ -131,11 +132,17 @@ class SourceLine:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Joined lines. ``line_starts`` pairs each line's offset in ``text`` with its page."""
+    """Joined lines. ``line_starts`` pairs each line's offset in ``text`` with its page.
+
+    A table paragraph (``table``) holds one line per row, separated by newlines; its first
+    ``head`` lines (caption and header rows) are repeated atop each clause it is cut into.
+    """
 
     text: str
     line_starts: tuple[tuple[int, int | None], ...]
     hint: int | None = None
+    table: bool = False
+    head: int = 0
 
     def page_at(self, offset: int) -> int | None:
         """The page of the character at ``offset``."""
@@ -187,7 +194,7 @@ def join_lines(
     break (``…更好发挥`` / ``对西北地区…``) and is joined to the next line.
     """
     lines = [l for l in lines if l.text.strip()]
-    width, share = typical_width(lines)
+    width, share = typical_width([l for l in lines if not l.table])  # prose width, not table rows
     wrapped = share >= settings.wrapped_share
     paragraphs: list[Paragraph] = []
     buf: list[SourceLine] = []
@@ -202,25 +209,40 @@ def join_lines(
                 text += " "
             starts.append((len(text), part.page))
             text += part.text
-        paragraphs.append(Paragraph(text=text, line_starts=tuple(starts), hint=buf[0].hint))
+        paragraphs.append(Paragraph(text=text, line_starts=tuple(starts), hint=buf[0].hint, table=buf[0].table))
         buf.clear()
+
+    def caption_at(k: int) -> bool:
+        """Line ``k`` starts a table's caption: up to three short lines, then table rows."""
+        for j in (k, k + 1, k + 2):
+            if j + 1 >= len(lines) or lines[j].table or len(lines[j].text) > 40 or ends_sentence(lines[j].text) \
+                    or (wrapped and display_width(lines[j].text) >= width - settings.short_margin):
+                return False
+            if lines[j + 1].table:
+                return True
+        return False
 
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         buf.append(line)
         text = line.text
+        heading = is_marker(text) and not ENUM_START.match(text) and len(buf) == 1
         if nxt is None or line.hint is not None or nxt.hint is not None or line.table or nxt.table:
             brk = True
         elif is_marker(nxt.text) and (ends_sentence(text) or not ENUM_START.match(nxt.text)):
             brk = True
+        elif caption_at(i) or (ends_sentence(text) and caption_at(i + 1)):
+            brk = True  # a table's caption lines stand apart from the text above and each other
+        elif wrapped and heading and not ends_sentence(text) and _heading_tail(nxt.text) and not caption_at(i + 1):
+            brk = False  # ``第三部分…决算情况`` / ``说明``: a heading wrapped before its last word
         elif wrapped:
             w = display_width(text) + (settings.indent if first_line else 0.0)
             short = w < width - settings.short_margin
             brk = (
                 (ends_sentence(text) and short)
                 or display_width(text) < settings.very_short * width
-                or (is_marker(text) and not ENUM_START.match(text) and len(buf) == 1
-                    and display_width(text) < width - settings.short_margin)
+                or (heading and display_width(text) < width - settings.short_margin
+                    and not _CONTINUES.match(nxt.text))
             )
         else:
             brk = ends_sentence(text) or (
@@ -231,3 +253,15 @@ def join_lines(
         first_line = brk
     flush()
     return paragraphs
+
+
+# A line that carries on the sentence of the line before: it starts with punctuation or with
+# a bracketed word and punctuation (``5、…（款）行政单位离退休`` / ``（项）。主要用于…``).
+_CONTINUES = re.compile(r"^(?:[，。；：、）)”’]|[（(][^（）()]{1,4}[）)][，。；：、])")
+
+
+def _heading_tail(text: str) -> bool:
+    """A line of at most four characters that can only end the heading above it."""
+    from ingest.headings import is_marker  # headings imports this module
+
+    return len(text) <= 4 and not ends_sentence(text) and not is_marker(text)

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ingest.blocks import fold_inner_blocks
+from ingest.furniture import is_unit_line
 from ingest.metadata import split_meta
 from ingest.normalize import SourceLine, clean_line, ends_sentence, is_folio, is_toc_line, is_watermark, join_lines
 from ingest.records import EmptyDocument, ParsedDocument, RawDocument
 from ingest.segment import SegmentSettings, heading_kind, is_marker, segment
+from ingest.tables import merge_tables
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".docx", ".doc")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -59,6 +61,9 @@ def source_lines(raw: RawDocument) -> list[SourceLine]:
                 text, hint = m.group(2), len(m.group(1))
             elif text.strip().startswith("<!--") and text.strip() != "<!-- INFO END -->":
                 continue
+        if line.table:
+            out.append(SourceLine(text=clean_line(text), page=page, table=True))
+            continue
         if _TAB_TOC.search(text):  # a TOC entry: heading, tab, page number
             continue
         text = clean_line(text)
@@ -79,7 +84,7 @@ def drop_toc_page_lines(lines: list[SourceLine]) -> list[SourceLine]:
     while i < len(lines):
         j = i
         while j + 1 < len(lines) and len(lines[j].text) <= 40 and _BARE_PAGE.match(lines[j + 1].text) \
-                and not _BARE_PAGE.match(lines[j].text):
+                and not _BARE_PAGE.match(lines[j].text) and not lines[j].table and not lines[j + 1].table:
             j += 2
         if j - i >= 6:
             for k in range(i, j):
@@ -118,8 +123,8 @@ def _join_table_runs(lines: list[SourceLine]) -> list[SourceLine]:
 
     for line in lines:
         # a row name may end with a colon (``9.城镇化率：``) but no cell ends a sentence
-        if len(line.text) <= 40 and line.hint is None and heading_kind(line.text) not in _STRUCTURAL \
-                and not ends_sentence(line.text.rstrip("：:")):
+        if len(line.text) <= 40 and line.hint is None and not line.table \
+                and heading_kind(line.text) not in _STRUCTURAL and not ends_sentence(line.text.rstrip("：:")):
             run.append(line)
         else:
             flush()
@@ -131,19 +136,20 @@ def _join_table_runs(lines: list[SourceLine]) -> list[SourceLine]:
 def _drop_running_headers(lines: list[SourceLine]) -> list[SourceLine]:
     """Drop short lines repeated as running headers: on 3+ pages, or a dated header repeated."""
     pages_of: dict[str, set] = {}
-    counts = Counter(l.text for l in lines if len(l.text) <= 40)
+    counts = Counter(l.text for l in lines if len(l.text) <= 40 and not l.table)
     for l in lines:
         pages_of.setdefault(l.text, set()).add(l.page)
     repeated = {
         t for t, c in counts.items()
-        if (len(pages_of[t] - {None}) >= 3 and c >= 3 and not is_marker(t)) or (c >= 2 and _HAS_DATE.search(t) and len(t) <= 30)
+        if ((len(pages_of[t] - {None}) >= 3 and c >= 3 and not is_marker(t)) or (c >= 2 and _HAS_DATE.search(t) and len(t) <= 30))
+        and not is_unit_line(t)
     }
     if not repeated:
         return lines
     seen: set[str] = set()
     out = []
     for l in lines:
-        if l.text in repeated:
+        if l.text in repeated and not l.table:
             if l.text in seen or len(pages_of[l.text] - {None}) >= 3:
                 continue
             seen.add(l.text)  # keep the first one: metadata may read it (masthead date)
@@ -159,7 +165,7 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
     inner = fold_inner_blocks([l for l, keep in zip(lines, split.body) if keep])
     meta = replace(split.meta, date=split.meta.date or inner.date,
                    issuer=split.meta.issuer or ("、".join(inner.issuers) or None))
-    paragraphs = join_lines(inner.lines, is_marker=is_marker)
+    paragraphs = merge_tables(join_lines(inner.lines, is_marker=is_marker))
     text, clauses = segment(paragraphs, settings)
     if not clauses:
         raise EmptyDocument(raw.source, "no text left once page furniture and metadata are removed")

@@ -163,17 +163,21 @@ def _paragraph_line(paragraph, numbering: _Numbering) -> Line | None:
 
 
 def _table_lines(table) -> list[Line]:
-    """One line per table row, cells joined by ``CELL_SEPARATOR``, merged cells once."""
+    """One line per table row, cells joined by ``CELL_SEPARATOR``; a cell merged across
+    columns gives its text once and empty cells after it, so every row has as many cells
+    as the table has columns. Rows of a table of two or more columns are marked ``table``;
+    a one-column table is a layout box around text and gives plain lines."""
     out = []
     for row in table.rows:
         cells, seen = [], set()
         for cell in row.cells:
             if id(cell._tc) in seen:
+                cells.append("")
                 continue
             seen.add(id(cell._tc))
             cells.append(re.sub(r"\s*\n\s*", " ", cell.text).strip())
         if any(cells):
-            out.append(Line(CELL_SEPARATOR.join(cells)))
+            out.append(Line(CELL_SEPARATOR.join(cells), table=len(cells) > 1))
     return out
 
 

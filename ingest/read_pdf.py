@@ -10,6 +10,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest import furniture
+from ingest.pdf_tables import find_tables, inside
 from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, ImageOnlyPDF, Line, Page
 
 # Two characters share a line when their vertical extents overlap by at least this share of
@@ -25,10 +26,12 @@ _MAX_CID_SHARE = 0.3
 
 @dataclass(frozen=True)
 class PdfPageText:
-    """One page as extracted, before furniture removal."""
+    """One page as extracted, before furniture removal; ``table[i]`` is True when
+    ``lines[i]`` is a table row."""
 
     number: int
     lines: tuple[str, ...]
+    table: tuple[bool, ...]
     images: int
     cid_glyphs: int
     chars: int
@@ -77,7 +80,9 @@ def _line_text(members: list[dict]) -> str:
 
 
 def extract_page(page, number: int) -> PdfPageText:
-    """Extract the text lines of one pdfplumber page (upright, visible characters only)."""
+    """Extract the text lines of one pdfplumber page (upright, visible characters only);
+    a ruled table comes out as one line per row, in its place among the text lines."""
+    tables = find_tables(page, _repair)
     width, height = page.width, page.height
     x_off, y_off = page.bbox[0], page.bbox[1]
     chars = []
@@ -97,9 +102,14 @@ def extract_page(page, number: int) -> PdfPageText:
             continue
         if not (x_off - 1 <= ch["x0"] <= x_off + width and y_off - 1 <= ch["top"] <= y_off + height):
             continue
+        if tables and inside(ch, tables):
+            continue
         chars.append(ch)
-    lines = tuple(t for t in (_line_text(m) for m in _group_lines(chars)) if t)
-    return PdfPageText(number=number, lines=lines, images=len(page.images), cid_glyphs=cid, chars=len(chars))
+    items = [(min(c["top"] for c in m), 0, _line_text(m), False) for m in _group_lines(chars)]
+    items += [(t.bbox[1], k + 1, row, True) for t in tables for k, row in enumerate(t.rows)]
+    items = sorted((i for i in items if i[2]), key=lambda i: (i[0], i[1]))
+    return PdfPageText(number=number, lines=tuple(i[2] for i in items), table=tuple(i[3] for i in items),
+                       images=len(page.images), cid_glyphs=cid, chars=len(chars) + sum(len(r) for t in tables for r in t.rows))
 
 
 def _open(path: Path, data: bytes):
@@ -137,11 +147,24 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
         pdf.close()
     if not extracted:
         raise EmptyDocument(path, "the PDF has no pages")
-    cleaned = furniture.clean_pages([list(p.lines) for p in extracted], [p.number for p in extracted])
-    _check_text_layer(path, extracted, cleaned)
-    return tuple(
-        Page(number=p.number, lines=tuple(Line(text) for text in lines)) for p, lines in zip(extracted, cleaned)
-    )
+    # furniture rules see the text lines only: a table row is never a running header or folio
+    text_only = [[t for t, tab in zip(p.lines, p.table) if not tab] for p in extracted]
+    cleaned_text = furniture.clean_pages(text_only, [p.number for p in extracted])
+    pages = tuple(Page(number=p.number, lines=_merge_rows(p, kept)) for p, kept in zip(extracted, cleaned_text))
+    _check_text_layer(path, extracted, [[l.text for l in p.lines] for p in pages])
+    return pages
+
+
+def _merge_rows(page: PdfPageText, kept: list[str]) -> tuple[Line, ...]:
+    """The page's surviving text lines (``kept``, in order) with its table rows in place."""
+    out, k = [], 0
+    for text, tab in zip(page.lines, page.table):
+        if tab:
+            out.append(Line(text, table=True))
+        elif k < len(kept) and kept[k] == text:
+            out.append(Line(text))
+            k += 1
+    return tuple(out)
 
 
 def _check_text_layer(path: Path, extracted: list[PdfPageText], cleaned: list[list[str]]) -> None:

@@ -14,11 +14,13 @@ class Line:
     """One line of extracted text, before paragraphs are re-joined.
 
     ``heading_hint`` is a heading level suggested by the source format (a DOCX
-    ``Heading 2`` style gives 2); None when the format says nothing.
+    ``Heading 2`` style gives 2); None when the format says nothing. ``table`` marks one
+    row of a table, its cells joined by `` | `` (the segmenter keeps a table's rows together).
     """
 
     text: str
     heading_hint: int | None = None
+    table: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,10 @@ A clause is the smallest citable unit:
 A heading without body text (``三、优化城市群空间发展格局``) is not a clause; it goes into
 the path of the clauses below it. When it heads nothing (the next heading is of its level
 or higher) it is kept as a clause so that no text is lost.
+- a table (``Paragraph.table``, see ``ingest.tables``): never a heading, never labelled, cut
+  between rows only; each piece after the first starts with the caption and header rows,
+  so its text is that prefix plus ``text[char_start:char_end]`` (the only clauses whose
+  text is not exactly the slice their offsets point to).
 Long clauses are split at sentence ends, tiny unlabelled ones merged with a neighbour
 (bounds in ``SegmentSettings``).
 """
@@ -29,6 +33,7 @@ from typing import Sequence
 from ingest.headings import LEAD, cn_value, heading_kind, heading_number, is_marker
 from ingest.normalize import Paragraph, ends_sentence
 from ingest.records import Clause
+from ingest.tables import table_chunks
 
 __all__ = ["SegmentSettings", "heading_kind", "heading_number", "is_marker", "segment"]
 
@@ -39,6 +44,10 @@ _SENT_SPLIT = re.compile(r"[。！？；!?;][”’」』）)】》]*")
 # Ranks below every learned level: an attached document's title (reader hint 0) and a
 # section name such as 前言 (popped again by the next top-level heading).
 _ANNEX_RANK, _NAMED_RANK = -20, -10
+# The closing call of a document (``让我们更加紧密地团结在以习近平同志为核心的党中央周围…``)
+# speaks for the whole document, not for the last numbered item above it.
+_CLOSING = re.compile(r"^(?:\S{0,12}！)?让我们|团结在以习近平同志为(?:核心|总书记)的党中央周围")
+_CLOSING_WINDOW = 3  # it is one of the last paragraphs, with only plain paragraphs after it
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,8 @@ class _Draft:
     label: str
     start: int
     end: int
-    whole: bool = False  # an article: never split or merged
+    whole: bool = False  # an article or a table piece: never split or merged
+    prefix: str = ""  # a table piece's repeated caption and header rows
 
 
 def _heading_title(text: str) -> str:
@@ -169,28 +179,34 @@ def segment(
         return r
 
     def level_of(kind: str | None) -> float | None:
-        if kind in (None, "lead"):
+        if kind in (None, "lead", "table"):
             return None
         return {"h0": _ANNEX_RANK, "named": _NAMED_RANK}.get(kind, rank.get(kind, _new_rank(kind, rank)))
 
     def end_of(j: int) -> int:
         return offsets[j] + len(paragraphs[j].text)
 
+    closing = _closing_start(paragraphs, kinds)
     i = 0
     while i < len(paragraphs):
         p, kind, base = paragraphs[i], kinds[i], offsets[i]
+        if i == closing:
+            stack.clear()
         path = tuple(t for _, t in stack)
         if kind == "tiao":
             open_level(kind)
             path = tuple(t for _, t in stack)
             j = i + 1
             while j < len(paragraphs) and kinds[j] not in _ARTICLE_STOP and not (kinds[j] or "").startswith("h") \
-                    and kinds[j] != "named":
+                    and kinds[j] not in ("named", "table"):
                 j += 1
             drafts.append(_Draft(path, heading_number(p.text), base, end_of(j - 1), True))
             i = j
             continue
-        if kind == "lead":
+        if kind == "table":
+            drafts.extend(_Draft(path, "", base + c.start, base + c.end, True, c.prefix)
+                          for c in table_chunks(p, settings.max_chars))
+        elif kind == "lead":
             m = LEAD.match(p.text)
             drafts.append(_Draft(path, m.group(1) if m else "——", base, base + len(p.text)))
         elif kind is not None:
@@ -238,7 +254,7 @@ def segment(
                 ordinal=len(clauses),
                 path=d.path,
                 label=d.label,
-                text=text[start:end],
+                text=d.prefix + text[start:end],
                 page_start=_page(paragraphs, offsets, start),
                 page_end=_page(paragraphs, offsets, end - 1),
                 char_start=start,
@@ -246,6 +262,17 @@ def segment(
             )
         )
     return text, tuple(clauses)
+
+
+def _closing_start(paragraphs: Sequence[Paragraph], kinds: list[str | None]) -> int | None:
+    """The index of the document's closing call, when one of its last plain paragraphs is one."""
+    start = len(paragraphs)
+    while start > 0 and kinds[start - 1] is None and len(paragraphs) - start < _CLOSING_WINDOW:
+        start -= 1
+    for i in range(start, len(paragraphs)):
+        if _CLOSING.search(paragraphs[i].text):
+            return i
+    return None
 
 
 def _new_rank(kind: str, rank: dict[str, float]) -> float:
@@ -260,6 +287,8 @@ def _new_rank(kind: str, rank: dict[str, float]) -> float:
 
 
 def _kind_of(p: Paragraph) -> str | None:
+    if p.table:
+        return "table"
     kind = heading_kind(p.text)
     if kind is None and p.hint is not None:
         return f"h{p.hint}"

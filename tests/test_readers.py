@@ -335,17 +335,17 @@ def test_docx_styles_numbering_and_tables_in_order(tmp_path):
     document.save(path)
     raw = read_file(path)
     assert raw.format == "docx" and [p.number for p in raw.pages] == [None]
-    assert [(ln.text, ln.heading_hint) for ln in raw.pages[0].lines] == [
-        ("关于测试的通知", 0),
-        ("一、总体要求", 1),
-        ("（一）指导思想", 2),
-        ("（二）基本原则", 2),
-        ("二、重点任务", 1),
-        ("（一）强化保障", 2),
-        ("附表", 2),
-        ("项目 | 金额 | 备注", None),
-        ("合计 | 12.5", None),
-        ("正文段落。", None),
+    assert [(ln.text, ln.heading_hint, ln.table) for ln in raw.pages[0].lines] == [
+        ("关于测试的通知", 0, False),
+        ("一、总体要求", 1, False),
+        ("（一）指导思想", 2, False),
+        ("（二）基本原则", 2, False),
+        ("二、重点任务", 1, False),
+        ("（一）强化保障", 2, False),
+        ("附表", 2, False),
+        ("项目 | 金额 | 备注", None, True),
+        ("合计 | 12.5 | ", None, True),  # the merged cell once, then an empty cell
+        ("正文段落。", None, False),
     ]
 
 

@@ -113,11 +113,14 @@ def page_mismatches(path: Path, sample: int = 10) -> list[str]:
     ``page_start`` and their last ones on ``page_end`` in pdfplumber's own page text."""
     doc = parsed(path)
     pages = page_texts(path)
-    checkable = [c for c in doc.clauses if first_han_run(c.text)]
+    # the document text a clause's offsets point to: a table piece's own rows, without the
+    # caption and header rows repeated from the table's first page
+    own = {c.ordinal: doc.text[c.char_start:c.char_end] for c in doc.clauses}
+    checkable = [c for c in doc.clauses if first_han_run(own[c.ordinal])]
     step = max(len(checkable) // sample, 1)
     bad = []
     for clause in checkable[::step][:sample]:
-        head, tail = first_han_run(clause.text), first_han_run(clause.text, from_end=True)
+        head, tail = first_han_run(own[clause.ordinal]), first_han_run(own[clause.ordinal], from_end=True)
         if head not in pages[clause.page_start - 1]:
             bad.append(f"#{clause.ordinal} start {head} not on page {clause.page_start}")
         if tail not in pages[clause.page_end - 1]:

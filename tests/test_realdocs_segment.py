@@ -110,3 +110,62 @@ def test_constitution_preamble_and_articles():
     first = next(c for c in doc.clauses if c.label == "第一条")
     assert first.path == ("第一章 总纲",)
     assert first.text.startswith("第一条 中华人民共和国是工人阶级领导的、以工农联盟为基础的人民民主专政的社会主义国家。")
+
+
+# --- tables in the Putuo budget PDFs ----------------------------------------------------
+BUDGETS = REAL / "putuo-budgets"
+CZJ = BUDGETS / "上海市普陀区财政局2024年度部门决算.pdf"
+SGB = BUDGETS / "中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"
+
+
+def test_budget_table_row_is_one_line_in_a_table_clause_with_caption_and_header():
+    doc = parsed(CZJ)
+    (clause,) = [c for c in doc.clauses if "201 | 06 | 01 | 行政运行 | 1,511.90 | 1,511.89 | | | | | 0.01" in c.text]
+    assert clause.path == ("第二部分 上海市普陀区财政局2024年度部门决算表",) and clause.label == ""
+    assert (clause.page_start, clause.page_end) == (8, 8)
+    assert clause.text.startswith("收入决算表\n单位：万元\n项目 | | | | 本年收入合计 | 财政拨款收入 | 上级补助收入")
+
+
+def test_budget_table_rows_never_become_numbered_clauses_or_headings():
+    doc = parsed(CZJ)
+    tables = [c for c in doc.clauses if 6 <= c.page_start <= 20]
+    assert tables and all(c.label == "" for c in tables)
+    assert {c.path for c in tables} == {("第二部分 上海市普陀区财政局2024年度部门决算表",)}
+    assert "十、节能环保支出" not in [c.text for c in doc.clauses]
+
+
+def test_budget_table_continued_on_the_next_page_is_one_table():
+    doc = parsed(CZJ)
+    (last,) = [c for c in doc.clauses if "总计 | 2,995.39 | 总计 | 2,995.39" in c.text]
+    assert (last.page_start, last.page_end) == (6, 7)  # rows of page 6 and the three rows on page 7
+    assert last.text.startswith("收入支出决算总表\n单位：万元\n收入 | | 支出 |\n项目 | 决算数 | 项目 | 决算数\n")
+    first = doc.clauses[last.ordinal - 1]
+    assert first.text.startswith("收入支出决算总表\n单位：万元\n") and "一、一般公共预算财政拨款收入 | 2,940.05" in first.text
+
+
+def test_budget_title_and_wrapped_prose():
+    assert parsed(CZJ).meta.title == "上海市普陀区财政局2024年度部门决算"
+    assert parsed(CZJ).meta.doc_type == "决算"
+    doc = parsed(SGB)
+    assert any("负责贯彻落实党中央有关方针政策、决策部署和市委、区委有关工作要求" in c.text for c in doc.clauses)
+    part3 = [c for c in doc.clauses if c.path[:1] == ("第三部分 中共上海市普陀区委社会工作部2024年度部门决算情况说明",)]
+    assert len(part3) >= 20 and "说明" not in [c.text for c in doc.clauses]
+
+
+@pytest.mark.parametrize("name", ["beijing-report/2024年北京市政府工作报告.pdf", "govdoc-cn/397.pdf",
+                                  "policyreader-yummyjacky/2026年中央一号文件.pdf",
+                                  "policyreader-yummyjacky/海南省农机购置与应用补贴实施方案的通知.pdf"])
+def test_pdfs_without_ruled_tables_gain_no_table_rows(name):
+    from ingest.readers import read_file
+
+    raw = read_file(REAL / name)
+    assert [l.text for p in raw.pages for l in p.lines if l.table] == []
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
+def test_closing_call_of_the_2026_document_belongs_to_the_whole_document(suffix):
+    doc = parsed(YUMMY / f"2026年中央一号文件{suffix}")
+    last = doc.clauses[-1]
+    assert last.text.startswith("我们要更加紧密地团结在以习近平同志为核心的党中央周围")
+    assert (last.path, last.label) == ((), "")
+    assert doc.clauses[-2].label == "（二十七）"

@@ -1,0 +1,136 @@
+"""Tables as blocks: table rows (``a | b | c``, from PDF tables or Word tables) gathered into
+one table paragraph, with its caption and header rows, and cut between rows.
+
+Rules:
+- consecutive rows with the same number of cells are one table, also across a page break
+  (a table continued on the next page); header rows repeated at the top of the next page
+  are dropped, since every chunk gets them anyway;
+- the header rows are the leading rows without a number cell (``项目 | 决算数``), at most
+  ``MAX_HEADER_ROWS``; a table without numbers has its first row as header;
+- the caption lines right above the table (``收入支出决算总表``, ``单位：万元``: short,
+  unnumbered, no sentence end) belong to it;
+- a long table is cut between rows only, and every piece after the first starts with the
+  caption and header rows again, so that each clause can be read (and cited) alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ingest.headings import is_marker
+from ingest.normalize import Paragraph, ends_sentence
+
+MAX_HEADER_ROWS = 5
+MAX_CAPTION_LINES = 3
+MAX_CAPTION_CHARS = 40
+_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+
+
+@dataclass(frozen=True)
+class TableChunk:
+    """A piece of a table paragraph: ``start``/``end`` offsets into its text, and the
+    ``prefix`` (caption and header rows, newline-terminated) printed before it, "" for the first."""
+
+    start: int
+    end: int
+    prefix: str = ""
+
+
+def cells(row: str) -> list[str]:
+    """The cells of a rendered row (``"201 | 06 | | 1.5"`` → ``["201", "06", "", "1.5"]``)."""
+    return [c.strip() for c in row.split("|")]
+
+
+def header_count(rows: Sequence[str]) -> int:
+    """How many leading rows form the header: those before the first row with a number cell;
+    1 when no number comes within ``MAX_HEADER_ROWS`` rows (a table of text)."""
+    for k, row in enumerate(rows[: MAX_HEADER_ROWS + 1]):
+        if any(_NUMBER_CELL.match(c) for c in cells(row)):
+            return k
+    return 1 if len(rows) > 1 else 0
+
+
+def _is_row(p: Paragraph) -> bool:
+    return p.table and "\n" not in p.text
+
+
+def _is_caption(p: Paragraph) -> bool:
+    return (not p.table and p.hint is None and len(p.line_starts) == 1 and len(p.text) <= MAX_CAPTION_CHARS
+            and not is_marker(p.text) and not ends_sentence(p.text))
+
+
+def merge_tables(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
+    """Gather each run of table-row paragraphs (one row each) into one table paragraph with
+    its caption lines; other paragraphs pass through."""
+    out: list[Paragraph] = []
+    i = 0
+    while i < len(paragraphs):
+        p = paragraphs[i]
+        if not _is_row(p):
+            out.append(p)
+            i += 1
+            continue
+        width = len(cells(p.text))
+        j = i + 1
+        while j < len(paragraphs) and _is_row(paragraphs[j]) and len(cells(paragraphs[j].text)) == width:
+            j += 1
+        rows = list(paragraphs[i:j])
+        header = header_count([r.text for r in rows])
+        rows = _drop_repeated_headers(rows, header)
+        captions: list[Paragraph] = []
+        while out and len(captions) < MAX_CAPTION_LINES and _is_caption(out[-1]):
+            captions.insert(0, out.pop())
+        out.append(_join(captions + rows, head=len(captions) + header))
+        i = j
+    return out
+
+
+def _drop_repeated_headers(rows: list[Paragraph], header: int) -> list[Paragraph]:
+    """Drop the header rows printed again where the table goes on to the next page."""
+    if not header:
+        return rows
+    head = [r.text for r in rows[:header]]
+    out = rows[:header]
+    k = header
+    while k < len(rows):
+        new_page = rows[k].line_starts[0][1] != out[-1].line_starts[0][1]
+        if new_page and [r.text for r in rows[k : k + header]] == head:
+            k += header
+            continue
+        out.append(rows[k])
+        k += 1
+    return out
+
+
+def _join(parts: Sequence[Paragraph], *, head: int) -> Paragraph:
+    text, starts = "", []
+    for part in parts:
+        if text:
+            text += "\n"
+        starts.extend((len(text) + off, page) for off, page in part.line_starts)
+        text += part.text
+    return Paragraph(text=text, line_starts=tuple(starts), table=True, head=head)
+
+
+def table_chunks(p: Paragraph, max_chars: int) -> list[TableChunk]:
+    """Cut a table paragraph between rows into pieces of about ``max_chars`` characters,
+    each piece after the first prefixed with the caption and header rows."""
+    bounds, pos = [], 0
+    for line in p.text.split("\n"):
+        bounds.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    head = min(p.head, len(bounds) - 1)
+    if len(p.text) <= max_chars or len(bounds) - head <= 1:
+        return [TableChunk(0, len(p.text))]
+    prefix = p.text[: bounds[head - 1][1]] + "\n" if head else ""
+    chunks: list[TableChunk] = []
+    start, end = 0, bounds[head][1]  # the first piece holds the head and at least one row
+    for row_start, row_end in bounds[head + 1 :]:
+        extra = len(prefix) if chunks else 0
+        if row_end - start + extra > max_chars:
+            chunks.append(TableChunk(start, end, prefix if chunks else ""))
+            start = row_start
+        end = row_end
+    chunks.append(TableChunk(start, end, prefix if chunks else ""))
+    return chunks
