@@ -21,6 +21,9 @@ or higher) it is kept as a clause so that no text is lost.
   between rows only; each piece after the first starts with the caption and header rows,
   so its text is that prefix plus ``text[char_start:char_end]`` (the only clauses whose
   text is not exactly the slice their offsets point to).
+A closing call among the last plain paragraphs (``让我们…``, ``…团结在以习近平同志为核心的党中央
+周围…``) is addressed to the whole document (path ``()``), like the preamble: it answers to no
+numbered item, and citing it under the last one (``（二十七）``) would misattribute it.
 Long clauses are split at sentence ends, tiny unlabelled ones merged with a neighbour
 (bounds in ``SegmentSettings``).
 """
