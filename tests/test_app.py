@@ -74,6 +74,22 @@ def test_query_shows_the_cited_clause_first(corpus_kb_dir, corpus_kb, app_on):
     assert at.query_params["q"] == QUERY
 
 
+def test_first_start_on_a_missing_kb_builds_it_from_the_corpus(tmp_path, app_on):
+    kb_dir = tmp_path / "fresh-kb"  # what a fresh clone has: no kb/ at all
+    at = app_on(kb_dir).run()
+    no_exception(at)
+    from index.kb import KnowledgeBase
+
+    kb = KnowledgeBase.open(kb_dir, create=False)
+    try:
+        assert sorted(Path(d.source).name for d in kb.documents()) == sorted([GUANZHONG, XIXIAN])
+    finally:
+        kb.close()
+    at.text_input(key="w_q").input(QUERY).run()
+    no_exception(at)
+    assert "教育领域<mark>人均支出</mark>" in cards(at)[0]
+
+
 def test_filter_narrows_results(corpus_kb_dir, corpus_kb, app_on):
     at = app_on(corpus_kb_dir)
     at.query_params["q"] = QUERY
