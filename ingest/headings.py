@@ -18,7 +18,7 @@ HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("zhang", re.compile(rf"^第{_NUM}章(?=[\s　]|$|[^\s的中])")),
     ("jie", re.compile(rf"^第{_NUM}节(?=[\s　]|$|[^\s的中])")),
     ("tiao", re.compile(rf"^第{_NUM}条(?:之[{_CN}]+)?(?=[\s　]|$|[^\s的规所至、，,和或中第之及])")),
-    ("cn", re.compile(rf"^[{_CN}]{{1,4}}[、．.](?![\d])")),
+    ("cn", re.compile(rf"^[{_CN}]{{1,4}}(?:、|[．.](?!\d))")),  # 一、2023年… is a heading; 一.5 is not
     ("pcn", re.compile(rf"^[（(][{_CN}]{{1,4}}[）)]")),
     ("num", re.compile(r"^\d{1,2}[.．、](?![\d.．])")),
     ("pnum", re.compile(r"^[（(]\d{1,2}[）)]")),

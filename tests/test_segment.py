@@ -216,3 +216,14 @@ def test_section_first_seen_after_an_article_still_sits_above_the_articles():
     cs = clauses_of("第一章 总则", "第一条 为了规范管理，制定本条例。", "第二章 登记", "第一节 不动产登记",
                     "第二条 不动产物权的设立应当依照法律规定登记。")
     assert [(c.path, c.label) for c in cs] == [(("第一章 总则",), "第一条"), (("第二章 登记", "第一节 不动产登记"), "第二条")]
+
+
+def test_chinese_numbered_heading_may_start_with_a_year():
+    # 2024年北京市政府工作报告: "一、2023年工作回顾" is a chapter heading, not body text.
+    assert heading_kind("一、2023年工作回顾") == "cn" and heading_number("一、2023年工作回顾") == "一、"
+    assert heading_kind("一.5倍") is None
+    cs = clauses_of("各位代表：现在，我代表市人民政府，向大会报告政府工作。", "一、2023年工作回顾",
+                    "2023年是全面贯彻落实党的二十大精神的开局之年。")
+    assert [(c.path, c.text) for c in cs] == [
+        ((), "各位代表：现在，我代表市人民政府，向大会报告政府工作。"),
+        (("一、2023年工作回顾",), "2023年是全面贯彻落实党的二十大精神的开局之年。")]
