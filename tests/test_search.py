@@ -156,3 +156,19 @@ def test_corpus_done_when_query(corpus_kb):
     assert hit.label == "四是"
     assert "二、" in hit.citation and "四是" in hit.citation
     assert "人均支出" in hit.matched
+
+
+@pytest.mark.parametrize("needle", ["公交卡互通", "人均支出998元", "65%", "西安—咸阳一体化", "十四五", "2025", "关中平原城市群"])
+def test_phrase_lookup_through_bigram_postings_equals_a_table_scan(corpus_kb, needle):
+    from ingest.normalize import match_form
+
+    needle = match_form(needle)
+    scan = {r[0] for r in corpus_kb.store.db.execute(
+        "SELECT id FROM clauses WHERE instr(match_text, ?) > 0", (needle,))}
+    assert scan  # each needle occurs in the corpus
+    assert corpus_kb._containing(needle) == scan
+
+
+def test_phrase_with_digits_finds_its_clause(corpus_kb):
+    hits = corpus_kb.search('"教育领域人均支出998元"', mode="lexical")
+    assert len(hits) == 1 and hits[0].label == "四是"
