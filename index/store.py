@@ -45,10 +45,12 @@ CREATE TABLE IF NOT EXISTS clauses (
     text_hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, ordinal);
+-- A rowid table: a WITHOUT ROWID row over ~1 KB (a 1,536-byte vector) spills into its own
+-- overflow page, tripling the table's size on disk (measured: 460 MB for 151 MB of vectors).
 CREATE TABLE IF NOT EXISTS embeddings (
     text_hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL,
-    PRIMARY KEY (text_hash, model)
-) WITHOUT ROWID;
+    UNIQUE (text_hash, model)
+);
 """
 
 
