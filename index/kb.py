@@ -33,10 +33,12 @@ from index.records import (ClauseRow, DocumentRow, Filters, Hit, IngestReport, K
                            ModelMismatch)
 from index.search import MODES, SearchSettings
 from index.store import Store
+from ingest.normalize import match_form
 from ingest.records import IngestError, ParsedDocument
 
 FORMAT_VERSION = 1
 _CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
 Progress = Callable[[int, int, str], None]
 
@@ -84,6 +86,25 @@ def _parse_file(path: Path) -> ParsedDocument:
     from ingest.pipeline import parse_file
 
     return parse_file(path)
+
+
+def unique_hits(ranked: list, rows: dict[int, tuple], *, pq, k: int) -> list[Hit]:
+    """The first ``k`` hits of ``ranked`` whose clause text was not already shown: the same
+    document ingested twice (its PDF and its DOCX, a .txt copy) must not fill the list twice."""
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    for r in ranked:
+        row = rows.get(r.clause_id)
+        if row is None:
+            continue
+        key = match_form(row[2])
+        if key in seen:
+            continue
+        seen.add(key)
+        hits.append(ranking.make_hit(rank=len(hits) + 1, score=r.score, row=row, pq=pq))
+        if len(hits) == k:
+            break
+    return hits
 
 
 class KnowledgeBase:
@@ -432,7 +453,8 @@ class KnowledgeBase:
             with self.store.transaction():
                 base = self.store.filtered_ids(filters)
                 restrictions = [self._restriction(pq, base) for pq in parsed]
-            depth = max(k, self.settings.search.candidates) if mode == "hybrid" else k
+            wanted = k + DUPLICATE_MARGIN
+            depth = max(wanted, self.settings.search.candidates) if mode == "hybrid" else wanted
             lex = [self._lexical.search(pq.match_text, k=depth, allowed=a, excluded=x) if mode != "semantic" and pq.text
                    else [] for pq, (a, x) in zip(parsed, restrictions)]
             dense = [[] for _ in parsed]
@@ -446,14 +468,12 @@ class KnowledgeBase:
             ranked = []
             for lx, dn in zip(lex, dense):
                 if mode == "hybrid":
-                    ranked.append(ranking.fuse(lx, dn, settings=self.settings.search)[:k])
+                    ranked.append(ranking.fuse(lx, dn, settings=self.settings.search)[:wanted])
                 else:
-                    ranked.append((lx if mode == "lexical" else dn)[:k])
+                    ranked.append((lx if mode == "lexical" else dn)[:wanted])
             with self.store.transaction():
                 rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
-            return [[ranking.make_hit(rank=n, score=r.score, row=rows[r.clause_id], pq=pq)
-                     for n, r in enumerate(rs, start=1) if r.clause_id in rows]
-                    for rs, pq in zip(ranked, parsed)]
+            return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
 
     def _restriction(self, pq, base: set[int] | None) -> tuple[set[int] | None, set[int]]:
         """(allowed ids or None for all, excluded ids) from filters, phrases and exclusions."""

