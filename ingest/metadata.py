@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from ingest.headings import cn_value
 from ingest.normalize import SourceLine, display_width, ends_sentence, is_distribution_line, typical_width
 from ingest.records import DocumentMeta
 from ingest.segment import is_marker
@@ -61,19 +62,10 @@ def parse_date(text: str) -> str | None:
         if not m:
             return None
         y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
-        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+        mo, d = cn_value(m.group(2)), cn_value(m.group(3))
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def _cn_small(text: str) -> int:
-    if text == "十":
-        return 10
-    tens, sep, ones = text.partition("十")
-    if not sep:
-        return _CN_DIGIT.get(text, 0)
-    return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
 
 
 def parse_doc_number(text: str) -> str | None:
@@ -133,6 +125,8 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
             body[i] = False
             i += 1
         title_parts = [" ".join(title_parts)]  # separate "#" lines are separate phrases
+        if info_end is None:
+            info_end = _info_block_end(lines, i)
         enacted = None
         while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
             # the version's date: its latest 通过/修正 line; a 施行 line only when there is no other
@@ -213,6 +207,33 @@ def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = 
     return MetaSplit(meta=meta, body=tuple(body))
 
 
+_DATE_START = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern}|\d{{4}}-\d{{1,2}}-\d{{1,2}})")
+_MAX_INFO_LINES = 20
+_INFO_TAIL = re.compile(r"通过|公布|发布|施行|修正|修订|批准|决定")
+
+
+def _info_block_end(lines: Sequence[SourceLine], start: int) -> int | None:
+    """The last line of a Markdown law's information block when its ``<!-- INFO END -->``
+    marker is gone (the Markdown reader drops comments), or None.
+
+    The block is the run of lines after the title, before the first heading, article or
+    sentence, up to its last line that starts with a date and the tail of that line
+    (``中央军委发布``, ``发布之日施行``). It also holds what ``_LAW_DATE_LINE`` misses: the
+    title repeated over two lines, a long 修正 line wrapped (``〈…代表法〉的决定》第五次修正``).
+    """
+    run = start
+    while run < len(lines) and run - start < _MAX_INFO_LINES and lines[run].hint is None \
+            and not lines[run].table and not is_marker(lines[run].text) and not ends_sentence(lines[run].text):
+        run += 1
+    dated = [k for k in range(start, run) if _DATE_START.match(lines[k].text)]
+    if not dated:
+        return None
+    end = dated[-1]
+    while end + 1 < run and _INFO_TAIL.search(lines[end + 1].text):
+        end += 1
+    return end if end + 1 < len(lines) else None  # never the whole text
+
+
 def join_title(parts: list[str]) -> str:
     """Join title lines without the line-break spaces; only a two-phrase headline
     (``聚焦高质量发展 聚力一体化进程``) keeps a space before its next line, and never
@@ -277,8 +298,3 @@ def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
             body[k] = False
             k -= 1
     return {"date": date, "orgs": orgs}
-
-
-def extract_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = None) -> DocumentMeta:
-    """The document's metadata (title, 发文机关, 发文字号, 成文日期, 文种, author, pages)."""
-    return split_meta(lines, source=source, pages=pages).meta

@@ -12,7 +12,7 @@ from ingest.blocks import fold_inner_blocks
 from ingest.furniture import is_unit_line
 from ingest.metadata import split_meta
 from ingest.normalize import SourceLine, clean_line, ends_sentence, is_folio, is_toc_line, is_watermark, join_lines
-from ingest.records import EmptyDocument, ParsedDocument, RawDocument
+from ingest.records import CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
 from ingest.segment import SegmentSettings, heading_kind, is_marker, segment
 from ingest.tables import merge_tables
 
@@ -40,7 +40,14 @@ def parse_file(path: str | Path, *, settings: SegmentSettings = SegmentSettings(
     """Read a file with ``ingest.readers.read_file`` and parse it (raises IngestError)."""
     from ingest.readers import read_file
 
-    return parse_raw(read_file(path), settings=settings)
+    raw = read_file(path)
+    try:
+        return parse_raw(raw, settings=settings)
+    except IngestError:
+        raise
+    except Exception as exc:  # a segmentation bug must cost one file, not the batch
+        raise CorruptFile(path, f"could not be segmented ({type(exc).__name__}: {exc}); "
+                                "please report this file") from exc
 
 
 def source_lines(raw: RawDocument) -> list[SourceLine]:

@@ -132,3 +132,37 @@ def test_markdown_code_volume_title_and_passing_date_before_entry_into_force():
     s = split_meta(lines, source="laws/民法典/物权编.md")
     assert (s.meta.title, s.meta.date) == ("中华人民共和国民法典 物权编", "2020-05-28")
     assert s.body == (False, False, False, False, True)
+
+
+def test_markdown_law_info_block_is_metadata_although_the_reader_drops_its_marker(tmp_path):
+    """The Markdown reader drops ``<!-- INFO END -->``; the block above it (the title repeated
+    over two lines, a 修正 line wrapped over three) is still metadata, and its last 修正 line
+    dates the version (地方各级人民代表大会和地方各级人民政府组织法 in ../shared/laws)."""
+    from ingest.pipeline import parse_file
+
+    md = ("# 中华人民共和国某某组织法\n\n中华人民共和国某某\n\n组织法\n\n"
+          "1979年7月1日 第五届全国人民代表大会第二次会议通过\n\n"
+          "2015年8月29日 第十二届全国人民代表大会常务委员会第十六次会议《关于修改〈中华人民共和国某某组织法〉\n\n"
+          "〈中华人民共和国选举法〉\n\n〈中华人民共和国代表法〉的决定》第五次修正\n\n"
+          "2022年3月11日 第十三届全国人民代表大会第五次会议《关于修改〈中华人民共和国某某组织法〉的决定》第六次修正\n\n"
+          "<!-- INFO END -->\n\n第一条 为了规范组织，制定本法。\n")
+    path = tmp_path / "某某 组织法(2022-03-11).md"
+    path.write_text(md, encoding="utf-8")
+    doc = parse_file(path)
+    assert (doc.meta.title, doc.meta.date) == ("中华人民共和国某某组织法", "2022-03-11")
+    assert [c.text for c in doc.clauses] == ["第一条 为了规范组织，制定本法。"]
+
+
+def test_markdown_without_a_dated_info_block_keeps_its_first_lines():
+    lines = [SourceLine("某某通知", hint=1), SourceLine("各区县人民政府"), SourceLine("总则"),
+             SourceLine("为了加强管理，特制定本通知。")]
+    assert split_meta(lines, source="x.md").body == (False, True, True, True)
+
+
+def test_chinese_dates_every_month_and_day():
+    from ingest.read_docx import chinese_number
+
+    for month in range(1, 13):
+        for day in (1, 9, 10, 11, 19, 20, 21, 29, 30, 31):
+            text = f"二〇二四年{chinese_number(month)}月{chinese_number(day)}日"
+            assert parse_date(text) == f"2024-{month:02d}-{day:02d}", text
