@@ -16,6 +16,17 @@ def _kb_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
 
 
+def _positive(text: str) -> int:
+    """An argparse type: an integer of at least 1 (argparse reports anything else in one line)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m index``."""
     parser = argparse.ArgumentParser(prog="python -m index", description="Search a policy knowledge base.")
@@ -23,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="search clauses")
     s.add_argument("query", help='terms separated by spaces; "exact phrase"; -excluded')
     _kb_arg(s)
-    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--k", type=_positive, default=10)
     s.add_argument("--mode", choices=MODES, default="hybrid")
     s.add_argument("--doc", type=int, action="append", default=[], help="document id (repeatable)")
     s.add_argument("--issuer", action="append", default=[], help="发文机关 (repeatable)")

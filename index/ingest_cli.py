@@ -57,8 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_usage(sys.stderr)
         print("error: give files or directories to ingest, --remove PATH, or --rebuild", file=sys.stderr)
         return 2
+    from index.embed import check_model
     from index.kb import KnowledgeBase
 
+    if args.model is not None:
+        try:
+            check_model(args.model)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     try:
         # --rebuild may switch models, so the KB is opened with its recorded one.
         kb = KnowledgeBase.open(args.kb, model=None if args.rebuild else args.model)

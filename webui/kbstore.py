@@ -52,12 +52,6 @@ def get_handle(path: str) -> KBHandle:
     return KBHandle(path=path, kb=kb)
 
 
-def document_count(handle: KBHandle) -> int:
-    """How many documents the KB holds."""
-    with handle.use() as kb:
-        return len(kb.documents())
-
-
 def seed_if_empty(handle: KBHandle, *, progress: Callable[[int, int, str], None]) -> IngestReport | None:
     """Build an empty KB from ``corpus/`` once per process; None when there was nothing to do."""
     with handle.lock:

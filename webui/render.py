@@ -7,9 +7,9 @@ highlighting finds the matched words in the raw text and wraps the escaped piece
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
 
+from index.query import TOKEN
 from index.records import ClauseRow, Hit
 
 CSS = """
@@ -146,12 +146,14 @@ def clauses_html(
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query as the user typed them (quotes and ``-exclusions`` dropped)."""
+    """The words of a query as the user typed them (quotes and ``-exclusions`` dropped), split
+    by the search's own query syntax so that “中文引号” and 「」 phrases are highlighted too."""
     terms = []
-    for token in re.findall(r'"([^"]+)"|(\S+)', query):
-        phrase, word = token
-        if phrase:
-            terms.append(phrase)
-        elif not word.startswith("-"):
-            terms.append(word)
+    for m in TOKEN.finditer(query):
+        if m.group(0).startswith("-"):
+            continue
+        quoted = next((g for g in m.groups() if g is not None), None)
+        term = (m.group(0) if quoted is None else quoted).strip()
+        if term:
+            terms.append(term)
     return terms

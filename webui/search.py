@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import jieba
 import streamlit as st
 
-from index.records import DocumentRow, Hit, KBError
+from index.records import DocumentRow, Hit
 from webui.common import facet_values, open_handle
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
@@ -120,7 +120,7 @@ def _sidebar(docs: Sequence[DocumentRow], facets: dict) -> None:
         st.button("清除筛选", on_click=_clear_filters, width="stretch")
 
 
-def _guide(handle: KBHandle) -> None:
+def _guide() -> None:
     st.markdown(
         "**怎么检索**：输入几个词，用空格分开，回车即可。"
         '`"精确短语"` 要求原文逐字出现；`-词` 排除含该词的条款。'
@@ -194,7 +194,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     try:
         with handle.use() as kb:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
-    except KBError as exc:
+    except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         st.error(friendly(exc, kb_path=handle.path))
         return
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -248,7 +248,7 @@ def page() -> None:
     if state.open_clause is not None:
         _document_view(handle, state)
     elif not state.q:
-        _guide(handle)
+        _guide()
     else:
         _results(handle, state)
 
