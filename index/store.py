@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from index.records import ClauseRow, DocumentRow, Filters
+from ingest.normalize import match_form
 from ingest.records import ParsedDocument
 
 SCHEMA = """
@@ -57,17 +58,6 @@ CREATE TABLE IF NOT EXISTS embeddings (
 def text_hash(text: str) -> str:
     """sha256 hex of a clause text (the embedding cache key)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def match_form(text: str) -> str:
-    """The normalised form used for lexical matching and exact phrases."""
-    try:
-        from ingest.normalize import match_form as mf
-    except ImportError:  # the ingest package may not provide it yet
-        import unicodedata
-
-        return unicodedata.normalize("NFKC", text).lower()
-    return mf(text)
 
 
 class Store:

