@@ -16,9 +16,9 @@ from typing import Iterable
 import faiss
 import numpy as np
 
+from index.records import Scored
+
 FORMAT = 1
-
-
 EXACT_SUBSET = 20_000  # an allowed set up to this size is scored exactly, whatever the index
 
 
@@ -29,14 +29,6 @@ class DenseSettings:
     hnsw_threshold: int = 200_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
-
-
-@dataclass(frozen=True)
-class DenseHit:
-    """One vector-search result: a clause id and its cosine similarity."""
-
-    clause_id: int
-    score: float
 
 
 class DenseIndex:
@@ -78,7 +70,7 @@ class DenseIndex:
         return int(self.index.remove_ids(faiss.IDSelectorBatch(ids)))
 
     def search(self, queries: np.ndarray, *, k: int, allowed: set[int] | None = None,
-               excluded: set[int] | None = None) -> list[list[DenseHit]]:
+               excluded: set[int] | None = None) -> list[list[Scored]]:
         """Top ``k`` clauses per query row, restricted to ``allowed`` minus ``excluded``."""
         queries = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         if self.index.ntotal == 0 or k <= 0 or (allowed is not None and not allowed):
@@ -101,10 +93,10 @@ class DenseIndex:
                 else faiss.SearchParameters(sel=sel)
         k = min(k, int(self.index.ntotal))
         scores, ids = self.index.search(queries, k, params=params)
-        return [[DenseHit(clause_id=int(i), score=float(s)) for s, i in zip(srow, irow) if i >= 0]
+        return [[Scored(clause_id=int(i), score=float(s)) for s, i in zip(srow, irow) if i >= 0]
                 for srow, irow in zip(scores, ids)]
 
-    def _search_subset(self, queries: np.ndarray, *, k: int, ids: list[int]) -> list[list[DenseHit]]:
+    def _search_subset(self, queries: np.ndarray, *, k: int, ids: list[int]) -> list[list[Scored]]:
         # Exact scores over a small allowed set: HNSW's graph walk under a selective filter
         # misses allowed vectors (measured: 2 of 3 found), and scoring a few thousand
         # reconstructed vectors is cheaper than a filtered scan of the whole index anyway.
@@ -128,7 +120,7 @@ class DenseIndex:
         out = []
         for row in sims:
             top = np.argsort(-row, kind="stable")[:k]
-            out.append([DenseHit(clause_id=int(keys[j]), score=float(row[j])) for j in top])
+            out.append([Scored(clause_id=int(keys[j]), score=float(row[j])) for j in top])
         return out
 
     def save(self, path: str | Path, *, generation: int, model: str) -> None:

@@ -18,6 +18,7 @@ from typing import Iterable
 import numpy as np
 import scipy.sparse as sp
 
+from index.records import Scored
 from index.tokenize import Tokenizer, get_tokenizer
 
 FORMAT = 1
@@ -30,14 +31,6 @@ class LexicalSettings:
     tokenizer: str = "bigram"
     k1: float = 1.2
     b: float = 0.75
-
-
-@dataclass(frozen=True)
-class LexicalHit:
-    """One BM25 result: a clause id and its (positive) score."""
-
-    clause_id: int
-    score: float
 
 
 class LexicalIndex:
@@ -156,7 +149,7 @@ class LexicalIndex:
         return out
 
     def search(self, query: str, *, k: int = 10, allowed: set[int] | None = None,
-               excluded: set[int] | None = None) -> list[LexicalHit]:
+               excluded: set[int] | None = None) -> list[Scored]:
         """Top ``k`` clauses with a positive BM25 score, restricted to ``allowed`` minus ``excluded``."""
         mask = self.mask(allowed=allowed, excluded=excluded)
         s = self.scores(query, mask=mask)
@@ -164,7 +157,7 @@ class LexicalIndex:
         if len(pos) == 0:
             return []
         top = pos[np.argsort(-s[pos], kind="stable")[:k]] if len(pos) > k else pos[np.argsort(-s[pos], kind="stable")]
-        return [LexicalHit(clause_id=int(self.ids[r]), score=float(s[r])) for r in top]
+        return [Scored(clause_id=int(self.ids[r]), score=float(s[r])) for r in top]
 
     def mask(self, *, allowed: set[int] | None = None, excluded: set[int] | None = None) -> np.ndarray | None:
         """Boolean row mask for an allowed/excluded id restriction (None = no restriction)."""

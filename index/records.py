@@ -16,6 +16,14 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A clause id with the score one ranker (BM25, FAISS, fusion) gives it."""
+
+    clause_id: int
+    score: float
+
+
+@dataclass(frozen=True)
 class Hit:
     """One search result, ready to cite."""
 

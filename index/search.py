@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.query import ParsedQuery
-from index.records import Hit
+from index.records import Hit, Scored
 from index.tokenize import query_words
 from ingest.segment import heading_number
 
@@ -31,15 +31,7 @@ class SearchSettings:
     dense_weight: float = 0.5
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """A clause id with the score it is ranked by."""
-
-    clause_id: int
-    score: float
-
-
-def fuse(lexical: list, dense: list, *, settings: SearchSettings) -> list[Ranked]:
+def fuse(lexical: list, dense: list, *, settings: SearchSettings) -> list[Scored]:
     """Fuse two ranked lists of records with ``clause_id`` and ``score`` (see SearchSettings)."""
     if settings.fusion not in ("minmax", "rrf"):
         raise ValueError(f"unknown fusion {settings.fusion!r}; use minmax or rrf")
@@ -57,7 +49,7 @@ def fuse(lexical: list, dense: list, *, settings: SearchSettings) -> list[Ranked
             scores[h.clause_id] = scores.get(h.clause_id, 0.0) + weight * part
     # ties (equal fused score) keep the lexical-first order of insertion
     order = sorted(scores.items(), key=lambda kv: -kv[1])
-    return [Ranked(clause_id=c, score=s) for c, s in order]
+    return [Scored(clause_id=c, score=s) for c, s in order]
 
 
 def citation(*, title: str, path: tuple[str, ...], label: str, doc_number: str | None,
