@@ -61,12 +61,16 @@ def citation(*, title: str, path: tuple[str, ...], label: str, doc_number: str |
     out = f"《{title}》" + "".join(numbers)
     if doc_number:
         out += f"（{doc_number}）"
-    if page_start is not None:
-        if page_end is not None and page_end != page_start:
-            out += f"第{page_start}–{page_end}页"
-        else:
-            out += f"第{page_start}页"
-    return out
+    return out + page_label(page_start, page_end)
+
+
+def page_label(page_start: int | None, page_end: int | None) -> str:
+    """``第3页`` / ``第3–4页``, or "" for formats without pages."""
+    if page_start is None:
+        return ""
+    if page_end is None or page_end == page_start:
+        return f"第{page_start}页"
+    return f"第{page_start}–{page_end}页"
 
 
 def matched_terms(pq: ParsedQuery, text: str) -> tuple[str, ...]:

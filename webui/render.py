@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from index.query import TOKEN
 from index.records import ClauseRow, Hit
+from index.search import page_label
 
 CSS = """
 <style>
@@ -61,15 +62,6 @@ def highlight(text: str, terms: Iterable[str]) -> str:
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")
-
-
-def page_label(page_start: int | None, page_end: int | None) -> str:
-    """``第3页`` / ``第3–4页``, or "" for formats without pages."""
-    if page_start is None:
-        return ""
-    if page_end is None or page_end == page_start:
-        return f"第{page_start}页"
-    return f"第{page_start}–{page_end}页"
 
 
 def _short(heading: str, limit: int = 28) -> str:
