@@ -397,10 +397,14 @@ class KnowledgeBase:
         return report
 
     def _embed_missing(self, doc: ParsedDocument) -> int:
-        """Embed the clause texts with no cached vector; each chunk is committed as it comes."""
+        """Embed the document's clause texts that have no cached vector (see ``_embed_texts``)."""
+        return self._embed_texts([c.text for c in doc.clauses])
+
+    def _embed_texts(self, texts: list[str]) -> int:
+        """Embed the texts with no cached vector; each chunk is committed as it comes."""
         from index.store import text_hash
 
-        by_hash = {text_hash(c.text): c.text for c in doc.clauses}
+        by_hash = {text_hash(t): t for t in texts}
         with self.store.transaction():
             missing = self.store.missing_embeddings(by_hash, model=self.model)
         hashes = [h for h in by_hash if h in missing]
@@ -411,14 +415,37 @@ class KnowledgeBase:
                 self.store.put_embeddings(chunk, vecs, model=self.model)
         return len(hashes)
 
+    def _kept_on_rebuild(self, failed: list) -> tuple[set[int], list]:
+        """Documents whose source could not be read again during a rebuild keep the version
+        already indexed (their stored texts are embedded with the current model), so a rebuild
+        after files moved loses nothing; returns their ids and the failures, so annotated."""
+        kept: set[int] = set()
+        notes = []
+        for source, reason in failed:
+            with self.store.transaction():
+                old = self.store.document_by_source(source)
+            if old is None:
+                notes.append((source, reason))
+                continue
+            kept.add(old[0])
+            notes.append((source, f"{reason}; kept the version already in the knowledge base"))
+        with self.store.transaction():
+            texts = [c.text for d in sorted(kept) for c in self.store.document_clauses(d)]
+        self._embed_texts(texts)
+        return kept, notes
+
     def _write(self, todo: list, *, skipped: list, failed: list, timings: dict, rebuild: bool) -> IngestReport:
         t = time.perf_counter()
         added, replaced = [], []
+        kept: set[int] = set()
+        if rebuild:
+            kept, failed = self._kept_on_rebuild(failed)
         if todo or rebuild:
             with self.store.transaction(write=True):
                 if rebuild:
-                    self.store.db.execute("DELETE FROM clauses")
-                    self.store.db.execute("DELETE FROM documents")
+                    for d in self.store.documents():
+                        if d.doc_id not in kept:
+                            self.store.delete_document(d.doc_id)
                     self._record_meta()
                 for source, doc, old_id in todo:
                     if old_id is not None and not rebuild:

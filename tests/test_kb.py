@@ -162,6 +162,22 @@ def test_rebuild_starts_over_from_recorded_sources(tmp_path, files, counting):
     assert len(agree(kb)) == 5
 
 
+def test_rebuild_keeps_a_document_whose_file_is_gone(tmp_path, files, counting):
+    kb = open_kb(tmp_path / "kb", counting)
+    kb.ingest([files])
+    before = {d.title: d.clauses for d in kb.documents()}
+    jia_texts = [h.text for h in kb.search("公共服务", mode="lexical", k=20)]
+    assert jia_texts
+    (files / "jia.txt").unlink()  # the source moved away since it was ingested
+    report = kb.rebuild()
+    assert [s.rsplit("/", 1)[-1] for s in report.added] == ["yi.txt"]
+    assert len(report.failed) == 1 and report.failed[0][0].endswith("jia.txt")
+    assert "kept the version already in the knowledge base" in report.failed[0][1]
+    assert {d.title: d.clauses for d in kb.documents()} == before
+    assert [h.text for h in kb.search("公共服务", mode="lexical", k=20)] == jia_texts
+    assert len(agree(kb)) == sum(before.values())
+
+
 def test_model_mismatch_and_missing_kb(tmp_path, files, counting):
     kb = open_kb(tmp_path / "kb", counting)
     kb.close()
