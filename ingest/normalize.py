@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ingest import furniture
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
 # Chinese punctuation and brackets count as CJK context for spacing rules.
 CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026"
@@ -83,26 +85,20 @@ def display_width(text: str) -> float:
 
 # --- text-level furniture -------------------------------------------------------
 
-_FOLIO = re.compile(
-    r"^(?:[—–\-－~_]\s*\d{1,4}\s*[—–\-－~_]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|"
-    r"[—–\-－]{1,2}\s*\d{1,4}\s*[—–\-－]{1,2}|Page\s*\d+(?:\s*of\s*\d+)?)$",
-    re.IGNORECASE,
-)
-_TOC_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|⋯{2,}|-{6,}|_{6,})\s*[（(]?\d{1,4}[)）]?\s*$")
-_TOC_TITLE = re.compile(r"^目\s*录$")
+# In text without pages a bare "3/25" line can only be a folio; the other rules are the
+# reader's (ingest.furniture), so paged and unpaged text obey the same ones.
+_FRACTION_FOLIO = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")
 _DISTRIBUTION = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|主\s*送|送|报|发|印\s*发)\s*[：:]")
-_WATERMARK = re.compile(r"^(?:扫描全能王\s*创建|CamScanner)$", re.IGNORECASE)
 
 
 def is_folio(text: str) -> bool:
     """A page number line: ``— 3 —``, ``- 3 -``, ``第3页``, ``第3页 共25页``, ``3/25``."""
-    return bool(_FOLIO.match(text.strip()))
+    return furniture.is_folio(text) or bool(_FRACTION_FOLIO.match(text.strip()))
 
 
 def is_toc_line(text: str) -> bool:
     """A table-of-contents line: ``目录`` or an entry with ``……`` leaders and a page number."""
-    stripped = text.strip()
-    return bool(_TOC_TITLE.match(stripped) or _TOC_LEADER.search(stripped))
+    return furniture.is_toc_title(text) or furniture.is_toc_leader(text)
 
 
 def is_distribution_line(text: str) -> bool:
@@ -112,7 +108,7 @@ def is_distribution_line(text: str) -> bool:
 
 def is_watermark(text: str) -> bool:
     """A scanner watermark line such as ``扫描全能王 创建``."""
-    return bool(_WATERMARK.match(text.strip()))
+    return furniture.is_watermark(text)
 
 
 # --- re-joining lines into paragraphs -------------------------------------------
