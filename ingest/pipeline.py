@@ -12,11 +12,10 @@ from ingest.blocks import fold_inner_blocks
 from ingest.furniture import is_unit_line
 from ingest.metadata import split_meta
 from ingest.normalize import SourceLine, clean_line, ends_sentence, is_folio, is_toc_line, is_watermark, join_lines
-from ingest.records import CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
+from ingest.records import SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
 from ingest.segment import SegmentSettings, heading_kind, is_marker, segment
 from ingest.tables import merge_tables
 
-SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".docx", ".doc")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _TAB_TOC = re.compile(r"\S[ \u3000]*\t+[ \u3000]*\d{1,4}[ \u3000]*$")
 _HAS_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")

@@ -9,7 +9,7 @@ import sys
 from typing import TextIO
 
 from ingest.pipeline import iter_files, parse_file
-from ingest.records import IngestError, ParsedDocument
+from ingest.records import SUPPORTED_SUFFIXES, IngestError, ParsedDocument
 
 
 def document_records(doc: ParsedDocument) -> list[dict]:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     if read == 0:
         if failed == 0:
-            print("no supported files found (supported: .pdf .txt .md .docx .doc)", file=err)
+            print(f"no supported files found (supported: {' '.join(SUPPORTED_SUFFIXES)})", file=err)
         return 1
     return 0
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from ingest.read_docx import read_doc, read_docx
 from ingest.read_pdf import read_pdf
 from ingest.read_text import decode_bytes, markdown_pages, text_pages
-from ingest.records import CorruptFile, EmptyDocument, IngestError, RawDocument, UnsupportedFormat
-
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+from ingest.records import (SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, RawDocument,
+                            UnsupportedFormat)
 
 
 def read_file(path: str | Path) -> RawDocument:

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+
+
 @dataclass(frozen=True)
 class Line:
     """One line of extracted text, before paragraphs are re-joined.

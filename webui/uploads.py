@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from index.records import IngestReport
+from ingest.records import SUPPORTED_SUFFIXES
 from webui.kbstore import KBHandle
 
-ALLOWED_SUFFIXES: tuple[str, ...] = (".pdf", ".txt", ".docx", ".doc", ".md")
+ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # the formats the readers know
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 NAMES_FILE = "names.json"
