@@ -1,26 +1,20 @@
 """The knowledge base: a directory with ``kb.sqlite`` (the truth), derived FAISS and
 BM25 indexes stamped with the database generation, and a ``config.json`` manifest.
 
-Writes: each batch is parsed and embedded first (vectors are cached in the
-database as they come, so a crash loses no embedding work), then written in one
-SQLite transaction that bumps the generation; only then are the derived indexes
-updated and atomically replaced. Clause ids are never reused and clause rows
-never change, so on open a stale derived index is brought up to date by diffing
-its id set with the database: a SIGKILL at any moment leaves a KB whose database
-and indexes agree once opened.
+Writes live in ``index.writer``. Clause ids are never reused and clause rows never
+change, so on open a stale derived index is brought up to date by diffing its id set
+with the database: a SIGKILL at any moment leaves a KB whose database and indexes
+agree once opened.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import threading
-import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
@@ -29,12 +23,11 @@ from index.dense import DenseIndex, DenseSettings
 from index.embed import DEFAULT_MODEL, get_embedder
 from index.lexical import LexicalIndex, LexicalSettings
 from index.query import parse_query
-from index.records import (ClauseRow, DocumentRow, Filters, Hit, IngestReport, KBBusy, KBMissing,
-                           ModelMismatch)
+from index.records import ClauseRow, DocumentRow, Filters, Hit, KBMissing, ModelMismatch
 from index.search import MODES, SearchSettings
 from index.store import Store
+from index.writer import KBWriter
 from ingest.normalize import match_form
-from ingest.records import IngestError, ParsedDocument
 
 FORMAT_VERSION = 1
 _CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
@@ -42,8 +35,6 @@ _CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 # 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
 QUERY_EMBED_CHARS = 512
 DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
-EMBED_CHUNK = 256  # clauses embedded (and cached) per step
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -70,27 +61,6 @@ def default_path() -> Path:
     return Path(os.environ.get("POLICY_KB") or "kb")
 
 
-def file_sha256(path: Path) -> str:
-    """sha256 hex of a file's bytes (same as ``RawDocument.content_hash``)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _iter_files(paths: Iterable[str | Path]):
-    from ingest.pipeline import iter_files
-
-    return iter_files(paths)
-
-
-def _parse_file(path: Path) -> ParsedDocument:
-    from ingest.pipeline import parse_file
-
-    return parse_file(path)
-
-
 def unique_hits(ranked: list, rows: dict[int, tuple], *, pq, k: int) -> list[Hit]:
     """The first ``k`` hits of ``ranked`` whose clause text was not already shown: the same
     document ingested twice (its PDF and its DOCX, a .txt copy) must not fill the list twice."""
@@ -110,7 +80,7 @@ def unique_hits(ranked: list, rows: dict[int, tuple], *, pq, k: int) -> list[Hit
     return hits
 
 
-class KnowledgeBase:
+class KnowledgeBase(KBWriter):
     """Open with ``KnowledgeBase.open(path)``; search, ingest, remove, rebuild, inspect."""
 
     def __init__(self, path: Path, store: Store, *, model: str, dim: int | None, settings: KBSettings, embedder=None):
@@ -279,206 +249,6 @@ class KnowledgeBase:
         tmp = self.path / "config.json.tmp"
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, self.path / "config.json")
-
-    # -- writing ------------------------------------------------------------
-    def _write_lock(self) -> FileLock:
-        lock = FileLock(str(self.path / ".write.lock"), timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.path}/: "
-                         f"wait for it to finish, then run this again") from None
-        return lock
-
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                return self._ingest(list(paths), progress=progress, rebuild=False)
-            finally:
-                lock.release()
-
-    def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
-        """Write already parsed documents (keyed by their ``source``) in one batch."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                todo, skipped = [], []
-                for doc in docs:
-                    old = self.store.document_by_source(doc.source)
-                    if old and old[1] == doc.content_hash:
-                        skipped.append(doc.source)
-                    else:
-                        todo.append((doc.source, doc, old[0] if old else None))
-                t = time.perf_counter()
-                embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
-                timings = {"parse": 0.0, "embed": time.perf_counter() - t}
-                report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
-                return replace(report, clauses_embedded=embedded)
-            finally:
-                lock.release()
-
-    def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
-                model: str | None = None) -> IngestReport:
-        """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                if model is not None and model != self.model:
-                    emb = get_embedder(model)
-                    self.model, self.dim, self._embedder = model, int(emb.dim), emb
-                sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
-                self._lexical = self._dense = None
-                for f in (self._lexical_file, self._dense_file):
-                    f.unlink(missing_ok=True)
-                try:
-                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
-                except BaseException:
-                    self._adopt_recorded_model()
-                    raise
-            finally:
-                lock.release()
-
-    def _adopt_recorded_model(self) -> None:
-        """After a failed rebuild, take back the model the database records: a rebuild that
-        switched models but never committed must not leave this object searching with vectors
-        the database does not hold."""
-        recorded = self.store.get_meta("model")
-        if recorded is not None and recorded != self.model:
-            self.model, self.dim, self._embedder = recorded, self.store.get_meta("dim"), None
-            self._lexical = self._dense = None
-
-    def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
-        t0 = time.perf_counter()
-        failed: list[tuple[str, str]] = []
-        files: list[Path] = []
-        for p in paths:
-            p = Path(p)
-            if not p.exists():
-                failed.append((str(p), "no such file or directory"))
-            elif p.is_dir():
-                files += [Path(f) for f in _iter_files([p])]
-            else:
-                files.append(p)
-        files = list(dict.fromkeys(f.resolve() for f in files))
-        todo, skipped = [], []
-        parse_s = embed_s = 0.0
-        embedded = 0
-        if progress:
-            progress(0, len(files), "")
-        for n, f in enumerate(files, start=1):
-            source = str(f)
-            t = time.perf_counter()
-            try:
-                h = file_sha256(f)
-                old = self.store.document_by_source(source)
-                if old and old[1] == h and not rebuild:
-                    skipped.append(source)
-                else:
-                    doc = _parse_file(f)
-                    if not doc.clauses:
-                        raise IngestError(f, "no clauses found in the text")
-                    todo.append((source, doc, old[0] if old else None))
-                    parse_s += time.perf_counter() - t
-                    t = time.perf_counter()
-                    embedded += self._embed_missing(doc)
-                    embed_s += time.perf_counter() - t
-            except IngestError as e:
-                failed.append((source, e.reason))
-            except OSError as e:
-                failed.append((source, e.strerror or str(e)))
-            if progress:
-                progress(n, len(files), source)
-        report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
-                             rebuild=rebuild)
-        report = replace(report, clauses_embedded=embedded)
-        report.seconds["total"] = time.perf_counter() - t0
-        return report
-
-    def _embed_missing(self, doc: ParsedDocument) -> int:
-        """Embed the document's clause texts that have no cached vector (see ``_embed_texts``)."""
-        return self._embed_texts([c.text for c in doc.clauses])
-
-    def _embed_texts(self, texts: list[str]) -> int:
-        """Embed the texts with no cached vector; each chunk is committed as it comes."""
-        from index.store import text_hash
-
-        by_hash = {text_hash(t): t for t in texts}
-        with self.store.transaction():
-            missing = self.store.missing_embeddings(by_hash, model=self.model)
-        hashes = [h for h in by_hash if h in missing]
-        for i in range(0, len(hashes), EMBED_CHUNK):
-            chunk = hashes[i : i + EMBED_CHUNK]
-            vecs = self.embedder.encode_passages([by_hash[h] for h in chunk])
-            with self.store.transaction(write=True):
-                self.store.put_embeddings(chunk, vecs, model=self.model)
-        return len(hashes)
-
-    def _kept_on_rebuild(self, failed: list) -> tuple[set[int], list]:
-        """Documents whose source could not be read again during a rebuild keep the version
-        already indexed (their stored texts are embedded with the current model), so a rebuild
-        after files moved loses nothing; returns their ids and the failures, so annotated."""
-        kept: set[int] = set()
-        notes = []
-        for source, reason in failed:
-            with self.store.transaction():
-                old = self.store.document_by_source(source)
-            if old is None:
-                notes.append((source, reason))
-                continue
-            kept.add(old[0])
-            notes.append((source, f"{reason}; kept the version already in the knowledge base"))
-        with self.store.transaction():
-            texts = [c.text for d in sorted(kept) for c in self.store.document_clauses(d)]
-        self._embed_texts(texts)
-        return kept, notes
-
-    def _write(self, todo: list, *, skipped: list, failed: list, timings: dict, rebuild: bool) -> IngestReport:
-        t = time.perf_counter()
-        added, replaced = [], []
-        kept: set[int] = set()
-        if rebuild:
-            kept, failed = self._kept_on_rebuild(failed)
-        if todo or rebuild:
-            with self.store.transaction(write=True):
-                if rebuild:
-                    for d in self.store.documents():
-                        if d.doc_id not in kept:
-                            self.store.delete_document(d.doc_id)
-                    self._record_meta()
-                for source, doc, old_id in todo:
-                    if old_id is not None and not rebuild:
-                        self.store.delete_document(old_id)
-                        replaced.append(source)
-                    else:
-                        added.append(source)
-                    self.store.insert_document(doc, source=source)
-                self.store.set_meta("settings", asdict(self.settings))
-                gen = self.store.bump_generation()
-            self._sync()
-            self._save_indexes(gen)
-        timings["write"] = time.perf_counter() - t
-        return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
-                            failed=tuple(failed), seconds=timings)
-
-    def remove(self, source: str | Path) -> bool:
-        """Remove the document ingested from ``source`` from every index; False when unknown."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                with self.store.transaction(write=True):
-                    old = self.store.document_by_source(str(source)) or \
-                        self.store.document_by_source(str(Path(source).resolve()))
-                    if old is None:
-                        return False
-                    self.store.delete_document(old[0])
-                    gen = self.store.bump_generation()
-                self._sync()
-                self._save_indexes(gen)
-                return True
-            finally:
-                lock.release()
 
     # -- searching ----------------------------------------------------------
     def search(self, query: str, *, k: int = 10, mode: str = "hybrid", filters: Filters = Filters()) -> list[Hit]:

@@ -12,7 +12,8 @@ import pytest
 from filelock import FileLock, Timeout
 
 from conftest import CORPUS, ROOT
-from index.kb import KnowledgeBase, file_sha256
+from index.kb import KnowledgeBase
+from index.writer import file_sha256
 from index.records import KBBusy
 
 KILLS = 22

