@@ -60,6 +60,16 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def click_on_first_hit(at: AppTest, kb, action: str):
+    """Open the page on QUERY and press the first card's ``ctx`` (上下文) or ``doc`` (看原文) button."""
+    at.query_params["q"] = QUERY
+    at.run()
+    hit = kb.search(QUERY, k=1)[0]
+    at.button(key=f"{action}-{hit.clause_id}").click().run()
+    no_exception(at)
+    return at, hit
+
+
 def test_query_shows_the_cited_clause_first(corpus_kb_dir, corpus_kb, app_on):
     at = app_on(corpus_kb_dir).run()
     no_exception(at)
@@ -105,12 +115,7 @@ def test_filter_narrows_results(corpus_kb_dir, corpus_kb, app_on):
 
 
 def test_context_view_marks_the_hit_among_its_neighbours(corpus_kb_dir, corpus_kb, app_on):
-    at = app_on(corpus_kb_dir)
-    at.query_params["q"] = QUERY
-    at.run()
-    hit = corpus_kb.search(QUERY, k=1)[0]
-    at.button(key=f"ctx-{hit.clause_id}").click().run()
-    no_exception(at)
+    at, hit = click_on_first_hit(app_on(corpus_kb_dir), corpus_kb, "ctx")
     (view,) = clause_views(at)
     neighbours = corpus_kb.context(hit.clause_id, n=2)
     assert len(neighbours) == 5
@@ -124,12 +129,7 @@ def test_context_view_marks_the_hit_among_its_neighbours(corpus_kb_dir, corpus_k
 
 
 def test_document_view_shows_all_clauses_with_the_hit_marked(corpus_kb_dir, corpus_kb, app_on):
-    at = app_on(corpus_kb_dir)
-    at.query_params["q"] = QUERY
-    at.run()
-    hit = corpus_kb.search(QUERY, k=1)[0]
-    at.button(key=f"doc-{hit.clause_id}").click().run()
-    no_exception(at)
+    at, hit = click_on_first_hit(app_on(corpus_kb_dir), corpus_kb, "doc")
     (view,) = clause_views(at)
     clauses = corpus_kb.document_clauses(hit.doc_id)
     assert len(re.findall(r'class="kb-clause(?: kb-hit)?" id=', view)) == len(clauses) >= 20
