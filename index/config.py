@@ -21,7 +21,7 @@ from index.dense import DenseSettings
 from index.fusion import SearchSettings
 from index.lexical import LexicalSettings
 from index.location import MANIFEST_FILE
-from index.records import FormatTooNew, FormatTooOld
+from index.records import FormatTooNew, FormatTooOld, KBError
 
 FORMAT_VERSION = 1  # bump when a KB written by this code can no longer be read by older code, or vice versa
 
@@ -81,11 +81,18 @@ class Manifest:
 
 
 def read_manifest(kb_dir: Path) -> Manifest | None:
-    """The manifest of the KB at ``kb_dir``; None when the file is missing or unreadable."""
+    """The manifest of the KB at ``kb_dir``; None when there is none. A file that cannot be
+    read back (hand-edited, say) raises KBError rather than being replaced by defaults."""
+    file = kb_dir / MANIFEST_FILE
     try:
-        return Manifest.from_dict(json.loads((kb_dir / MANIFEST_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
+    try:
+        return Manifest.from_dict(json.loads(text))
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise KBError(f"{file} cannot be read back ({type(e).__name__}: {e}): correct it, or delete it "
+                      f"and it is rewritten with the default settings") from None
 
 
 def write_manifest(kb_dir: Path, manifest: Manifest, *, generation: int, documents: int, clauses: int) -> None:

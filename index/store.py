@@ -1,6 +1,7 @@
-"""The SQLite clause store: the single source of truth of a knowledge base.
+"""The SQLite clause store: the truth of a knowledge base's documents, clauses, cached vectors and generation.
 
-Tables: ``meta`` (generation counter, model, settings), ``documents``,
+All SQL of the package lives here. Tables: ``meta`` (generation counter, model, dimension,
+format version; the settings live in ``config.json``, see ``index.config``), ``documents``,
 ``clauses`` (ids never reused: AUTOINCREMENT, and a clause row never changes, so a
 derived index is brought up to date by diffing id sets) and ``embeddings`` (a
 cache keyed by text hash + model: unchanged text is never embedded twice).

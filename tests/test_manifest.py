@@ -114,3 +114,14 @@ def test_a_lost_manifest_is_rewritten_from_the_database(tmp_path):
     kb.close()
     assert read_manifest(path) == Manifest(format_version=FORMAT_VERSION, model="hash-test", dim=16,
                                            settings=KBSettings())
+
+
+def test_a_manifest_that_cannot_be_read_back_is_an_error_not_a_reset(tmp_path):
+    path = tmp_path / "kb"
+    new_kb(path, CUSTOM).close()
+    cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    cfg["settings"]["search"]["fusion"] = "borda"
+    (path / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    with pytest.raises(KBError, match="config.json cannot be read back .*unknown fusion 'borda'.*delete it"):
+        KnowledgeBase.open(path, embedder=HashEmbedder())
+    assert json.loads((path / "config.json").read_text(encoding="utf-8")) == cfg  # left as it was
