@@ -130,7 +130,8 @@ class LexicalIndex:
         k1, b = self.settings.k1, self.settings.b
         avgdl = float(self.lengths[self.alive].mean()) or 1.0
         m = self.matrix
-        for term in set(self.tokenizer(query)):
+        # first-seen order, not set order: float32 sums then come out the same in every process
+        for term in dict.fromkeys(self.tokenizer(query)):
             col = self.vocab.get(term)
             if col is None:
                 continue
