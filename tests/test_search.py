@@ -7,8 +7,8 @@ import pytest
 
 from conftest import make_doc
 from index.kb import KnowledgeBase
-from index.records import Filters
-from index.search import citation
+from index.hits import citation
+from index.records import Facets, Filters
 
 A1 = "到2025年，基本公共服务均等化水平明显提高，人均公共服务支出稳步增长。"
 A2 = "扩大普惠性学前教育资源，新建幼儿园30所。"
@@ -150,8 +150,8 @@ def test_document_browsing_and_context(kb):
     ctx = kb.context(clauses[1].clause_id, n=1)
     assert [c.text for c in ctx] == [A1, A2, A3]
     assert [c.text for c in kb.context(clauses[0].clause_id, n=1)] == [A1, A2]
-    assert kb.facets() == {"issuers": ["丙县卫生健康局", "乙省发展和改革委员会", "甲市人民政府"],
-                           "doc_types": ["意见", "方案", "规划"], "years": [2021, 2022, 2024]}
+    assert kb.facets() == Facets(issuers=("丙县卫生健康局", "乙省发展和改革委员会", "甲市人民政府"),
+                                 doc_types=("意见", "方案", "规划"), years=(2021, 2022, 2024))
 
 
 def test_unknown_mode_is_refused(kb):

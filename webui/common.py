@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from index.location import kb_path
 from webui.errors import friendly
-from webui.kbstore import KBHandle, get_handle, kb_path, progress_bar, seed_if_empty
+from webui.kbstore import KBHandle, get_handle, progress_bar, seed_if_empty
 
 
 def open_handle() -> KBHandle | None:
     """The shared KB handle; on failure an ``st.error`` sentence with the fix and None."""
-    path = kb_path()
+    path = str(kb_path())  # the same rule as the CLIs: $POLICY_KB, else kb/
     try:
         handle = get_handle(path)
         if not handle.seeded:
@@ -24,12 +25,3 @@ def open_handle() -> KBHandle | None:
         st.error(friendly(exc, kb_path=path))
     return None
 
-
-def facet_values(facets: dict, key: str) -> list:
-    """The distinct values of one facet, whether the KB gives values, (value, count) pairs or a dict."""
-    raw = facets.get(key) or []
-    if isinstance(raw, dict):
-        values = list(raw)
-    else:
-        values = [item[0] if isinstance(item, (tuple, list)) else item for item in raw]
-    return sorted({v for v in values if v not in (None, "")}, key=str)

@@ -36,7 +36,7 @@ def friendly(exc: BaseException, *, kb_path: str = "kb") -> str:
     """The message ``st.error`` shows for ``exc``: what happened and how to fix it."""
     detail = str(exc).strip()
     if isinstance(exc, KBMissing):
-        return f"知识库目录 {kb_path} 不存在或不完整：请运行 `python -m ingest corpus/` 建库，或设置环境变量 POLICY_KB 指向已建好的知识库。"
+        return f"知识库目录 {kb_path} 不存在或不完整：请运行 `python -m index add corpus/` 建库，或设置环境变量 POLICY_KB 指向已建好的知识库。"
     if isinstance(exc, ModelMismatch):
         return f"知识库是用另一个向量模型建的，与当前模型不一致（{detail}）：请在“知识库”页点击“重建索引”，或用建库时的模型启动。"
     if isinstance(exc, KBBusy):

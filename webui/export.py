@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 
 from index.records import Hit
-from index.search import page_label
+from index.hits import page_label
 
 COLUMNS: tuple[str, ...] = ("引用", "条文", "文件", "发文字号", "页码", "得分")
 

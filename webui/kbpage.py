@@ -141,7 +141,7 @@ def page() -> None:
             _rebuild(handle)
             st.rerun()
     with st.expander("知识库信息"):
-        st.json({"目录": handle.path, **{str(k): v for k, v in stats.items()}}, expanded=True)
+        st.json({"目录": handle.path, **stats.to_dict()}, expanded=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ and a KnowledgeBase holds one SQLite connection).
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,10 +19,6 @@ from index.records import IngestReport
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
-
-def kb_path() -> str:
-    """The KB directory the page opens: env ``POLICY_KB`` or ``kb/`` next to app.py."""
-    return os.environ.get("POLICY_KB") or str(ROOT / "kb")
 
 
 @dataclass

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from index.query import TOKEN
+from index.hits import page_label
+from index.query import parse_query
 from index.records import ClauseRow, Hit
-from index.search import page_label
 
 CSS = """
 <style>
@@ -138,14 +138,6 @@ def clauses_html(
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query as the user typed them (quotes and ``-exclusions`` dropped), split
-    by the search's own query syntax so that “中文引号” and 「」 phrases are highlighted too."""
-    terms = []
-    for m in TOKEN.finditer(query):
-        if m.group(0).startswith("-"):
-            continue
-        quoted = next((g for g in m.groups() if g is not None), None)
-        term = (m.group(0) if quoted is None else quoted).strip()
-        if term:
-            terms.append(term)
-    return terms
+    """The words of a query as the user typed them (quotes and ``-exclusions`` dropped):
+    ``ParsedQuery.shown`` of the search's own parser, so “中文引号” and 「」 phrases are highlighted too."""
+    return list(parse_query(query).shown)

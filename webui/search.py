@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-import jieba
 import streamlit as st
 
-from index.records import DocumentRow, Hit
-from webui.common import facet_values, open_handle
+from index.query import parse_query
+from index.records import DocumentRow, Facets, Hit
+from webui.common import open_handle
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
@@ -26,17 +26,7 @@ OPEN, CONTEXT, SAVED = "open_clause", "context_open", "saved_search"
 
 
 # -- state <-> widgets --------------------------------------------------------------
-def _years(facets: dict) -> list[int]:
-    years = []
-    for value in facet_values(facets, "years"):
-        try:
-            years.append(int(value))
-        except (TypeError, ValueError):
-            continue
-    return sorted(set(years))
-
-
-def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: dict) -> None:
+def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: Facets) -> None:
     """Put a state into the widgets' session keys (only values the options allow)."""
     ss = st.session_state
     ss[W_Q] = state.q
@@ -44,9 +34,9 @@ def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: di
     ss[W_K] = state.k if state.k in K_CHOICES else min(K_CHOICES, key=lambda c: abs(c - state.k))
     known = {d.doc_id for d in docs}
     ss[W_DOCS] = [i for i in state.doc_ids if i in known]
-    ss[W_ISSUERS] = [i for i in state.issuers if i in facet_values(facets, "issuers")]
-    ss[W_TYPES] = [t for t in state.doc_types if t in facet_values(facets, "doc_types")]
-    years = _years(facets)
+    ss[W_ISSUERS] = [i for i in state.issuers if i in facets.issuers]
+    ss[W_TYPES] = [t for t in state.doc_types if t in facets.doc_types]
+    years = facets.years
     if len(years) >= 2:
         lo = min(max(state.year_from or years[0], years[0]), years[-1])
         hi = max(min(state.year_to or years[-1], years[-1]), lo)
@@ -54,9 +44,9 @@ def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: di
     ss[OPEN] = state.open_clause
 
 
-def _state_from_widgets(facets: dict) -> SearchState:
+def _state_from_widgets(facets: Facets) -> SearchState:
     ss = st.session_state
-    years = _years(facets)
+    years = facets.years
     year_from = year_to = None
     if len(years) >= 2 and W_YEARS in ss:
         lo, hi = ss[W_YEARS]
@@ -102,14 +92,14 @@ def _clear_filters() -> None:
 
 
 # -- page pieces --------------------------------------------------------------------
-def _sidebar(docs: Sequence[DocumentRow], facets: dict) -> None:
+def _sidebar(docs: Sequence[DocumentRow], facets: Facets) -> None:
     with st.sidebar:
         st.subheader("筛选")
         titles = {d.doc_id: d.title for d in docs}
         st.multiselect("文件", options=list(titles), format_func=lambda i: titles.get(i, str(i)), key=W_DOCS, placeholder="全部文件")
-        st.multiselect("发文机关", options=facet_values(facets, "issuers"), key=W_ISSUERS, placeholder="全部机关")
-        st.multiselect("文种", options=facet_values(facets, "doc_types"), key=W_TYPES, placeholder="全部文种")
-        years = _years(facets)
+        st.multiselect("发文机关", options=list(facets.issuers), key=W_ISSUERS, placeholder="全部机关")
+        st.multiselect("文种", options=list(facets.doc_types), key=W_TYPES, placeholder="全部文种")
+        years = facets.years
         if len(years) >= 2:
             if W_YEARS not in st.session_state:
                 st.session_state[W_YEARS] = (years[0], years[-1])
@@ -133,7 +123,7 @@ def _guide() -> None:
 
 
 def _no_results(state: SearchState) -> None:
-    words = [w for w in jieba.lcut(" ".join(query_terms(state.q))) if w.strip()]
+    words = parse_query(state.q).segmented
     st.info(f"没有找到与「{state.q}」相关的条款。")
     st.markdown("分词结果：" + " ／ ".join(f"`{w}`" for w in words) if words else "分词结果：（无）")
     other = other_mode(state.mode)
@@ -240,7 +230,7 @@ def page() -> None:
         on_change=_set,
         args=(OPEN, None),  # a new query leaves the document view
     )
-    st.segmented_control("检索方式", options=list(MODES), format_func=MODE_LABELS.get, key=W_MODE, required=True, label_visibility="collapsed")
+    st.segmented_control("检索方式", options=[m.value for m in MODES], format_func=MODE_LABELS.get, key=W_MODE, required=True, label_visibility="collapsed")
     state = _state_from_widgets(facets)
     st.session_state[SAVED] = state
     _sync_url(state)

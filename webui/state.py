@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from index.fusion import MODES, Mode
 from index.records import Filters
 
-MODES: tuple[str, ...] = ("hybrid", "lexical", "semantic")
-MODE_LABELS: dict[str, str] = {"hybrid": "综合", "lexical": "关键词", "semantic": "语义"}
+MODE_LABELS: dict[str, str] = {Mode.HYBRID: "综合", Mode.LEXICAL: "关键词", Mode.SEMANTIC: "语义"}
 K_CHOICES: tuple[int, ...] = (5, 10, 20, 50)
 DEFAULT_K = 10
 
