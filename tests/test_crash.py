@@ -16,6 +16,8 @@ from index.kb import KnowledgeBase
 from index.writer import file_sha256
 from index.records import KBBusy
 
+pytestmark = pytest.mark.slow  # SIGKILLs real ingestions with the real model
+
 KILLS = 22
 BODY = """{title}
 

