@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import (
+from evaluation.evaluate import (
     EvalQuery,
     RelevanceRule,
     aggregate,
@@ -124,7 +124,7 @@ def test_load_queries_reads_minimal_lines(tmp_path):
 
 
 def test_evalset_helpers_answer_passage_split_and_law_names():
-    from index.evalsets import answer_passage, law_key, ncp_document_text, split_of
+    from evaluation.evalsets import answer_passage, law_key, ncp_document_text, split_of
 
     ctx = "关于支持企业的通知 各有关单位： 一、减免房租。对承租国有资产类经营用房的中小企业，免收2月份房租。二、延期缴纳。"
     start = ctx.index("免收2月份房租")
@@ -139,7 +139,7 @@ def test_evalset_helpers_answer_passage_split_and_law_names():
 
 
 def test_corpus_set_on_the_corpus_kb_reaches_the_recall_target(corpus_kb):
-    from index.evaluate import KBMode, run_system
+    from evaluation.evaluate import KBMode, run_system
 
     qs = load_queries(REPO / "eval" / "corpus_queries.jsonl")
     runs = {m: run_system(KBMode(corpus_kb, m), qs, k=10, rule=RULE) for m in ("lexical", "hybrid")}

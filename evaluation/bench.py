@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.evaluate import load_queries
+from evaluation.evaluate import load_queries
 
 SHARED = Path(os.environ.get("POLICY_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 CLAUSE_CACHE = Path("artifacts/bench/law_clauses.jsonl")

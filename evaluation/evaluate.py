@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from index.kb import KnowledgeBase
     from index.records import KBError
-    from index import peers as peer_mod
+    from evaluation import peers as peer_mod
 
     ks = sorted(int(k) for k in _csv(args.k))
     queries = load_queries(args.queries, split=args.split, limit=args.limit)

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.evaluate import match_form
+from evaluation.evaluate import match_form
 
 SHARED = Path(os.environ.get("POLICY_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 ARTIFACTS = Path("artifacts")
