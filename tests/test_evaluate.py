@@ -4,18 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import (
-    EvalQuery,
-    RelevanceRule,
-    aggregate,
-    format_table,
-    load_queries,
-    match_form,
-    mrr_at,
-    ndcg_at,
-    recall_at,
-    score_hits,
-)
+from evaluation.metrics import aggregate, mrr_at, ndcg_at, recall_at, score_hits
+from evaluation.queries import EvalQuery, load_queries
+from evaluation.relevance import RelevanceRule, relevance_form
+from evaluation.runner import format_table
 
 REPO = Path(__file__).resolve().parents[1]
 RULE = RelevanceRule()
@@ -25,8 +17,8 @@ ARTICLE = ("个体工商户的债务，个人经营的，以个人财产承担�
            "农村承包经营户的债务，以从事农村土地承包经营的农户财产承担；事实上由农户部分成员经营的，以该部分成员的财产承担。")
 
 
-def test_match_form_drops_whitespace_punctuation_and_width():
-    assert match_form("２０２２ 年西安、咸阳\n教育领域人均支出 998 元。") == "2022年西安咸阳教育领域人均支出998元"
+def test_relevance_form_drops_whitespace_punctuation_and_width():
+    assert relevance_form("２０２２ 年西安、咸阳\n教育领域人均支出 998 元。") == "2022年西安咸阳教育领域人均支出998元"
 
 
 def test_clause_that_is_one_paragraph_of_a_long_gold_article_is_relevant():
@@ -53,7 +45,7 @@ def test_clause_split_across_a_page_break_still_shares_a_long_run():
 def test_unrelated_clause_sharing_a_stock_phrase_is_not_relevant():
     gold = "第十二条 仓库保管人应当按照约定妥善保管仓储物。违反前款规定的，构成犯罪的，依法追究刑事责任；尚不构成犯罪的，依法给予处分。"
     other = "第九十条 出租人应当按照约定交付租赁物并保持其用途。有前款情形，构成犯罪的，依法追究刑事责任；尚不构成犯罪的，依法给予处分。"
-    shared = match_form("构成犯罪的，依法追究刑事责任；尚不构成犯罪的，依法给予处分。")
+    shared = relevance_form("构成犯罪的，依法追究刑事责任；尚不构成犯罪的，依法给予处分。")
     assert len(shared) < RULE.min_run  # a stock phrase of 30 characters or fewer: below L
     assert not RULE.is_relevant(other, gold)
     # a longer boilerplate (40 chars) would count under L=30; a stricter L excludes it
@@ -106,10 +98,10 @@ def test_corpus_query_set_is_large_mixed_split_and_verbatim():
     kinds = {q.kind for q in qs}
     assert kinds == {"keyword", "paraphrase", "target"}
     assert {q.split for q in qs} == {"train", "test"}
-    corpus = "".join(match_form(p.read_text(encoding="utf-8")) for p in sorted((REPO / "corpus").glob("*.txt")))
+    corpus = "".join(relevance_form(p.read_text(encoding="utf-8")) for p in sorted((REPO / "corpus").glob("*.txt")))
     for q in qs:
         for g in q.gold:
-            assert match_form(g) in corpus, (q.qid, g)
+            assert relevance_form(g) in corpus, (q.qid, g)
     assert len(load_queries(REPO / "eval" / "corpus_queries.jsonl", split="test")) == len(qs) // 2
     example = next(q for q in qs if q.query == "公共服务 人均支出")
     assert "教育领域人均支出" in example.gold[0]
@@ -124,7 +116,9 @@ def test_load_queries_reads_minimal_lines(tmp_path):
 
 
 def test_evalset_helpers_answer_passage_split_and_law_names():
-    from index.evalsets import answer_passage, law_key, ncp_document_text, split_of
+    from evaluation.sets.common import split_of
+    from evaluation.sets.ncp import answer_passage, ncp_document_text
+    from evaluation.sets.stard import law_key
 
     ctx = "关于支持企业的通知 各有关单位： 一、减免房租。对承租国有资产类经营用房的中小企业，免收2月份房租。二、延期缴纳。"
     start = ctx.index("免收2月份房租")
@@ -139,7 +133,7 @@ def test_evalset_helpers_answer_passage_split_and_law_names():
 
 
 def test_corpus_set_on_the_corpus_kb_reaches_the_recall_target(corpus_kb):
-    from index.evaluate import KBMode, run_system
+    from evaluation.runner import KBMode, run_system
 
     qs = load_queries(REPO / "eval" / "corpus_queries.jsonl")
     runs = {m: run_system(KBMode(corpus_kb, m), qs, k=10, rule=RULE) for m in ("lexical", "hybrid")}

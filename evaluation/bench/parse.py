@@ -1,4 +1,4 @@
-"""Ingestion speed: ``python -m ingest.bench [PATH...]`` (default ``../shared/realdocs``).
+"""``python -m evaluation parse-bench [PATH...]``: parsing speed (default: the shared ``realdocs``).
 
 Parses every file through ``ingest.pipeline.parse_file`` and prints, per file and in
 total, the time taken, pages/s for PDFs, characters/s for text formats, and the clause
@@ -6,15 +6,16 @@ count. Files that cannot be read are listed with their reason and left out of th
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.pipeline import iter_files, parse_file
-from ingest.records import IngestError
+from evaluation.data import shared_dir
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
+HELP = "parsing speed per file and in total (default: ../shared/realdocs)"
+DESCRIPTION = "Ingestion speed: parse every file and print seconds, pages/s, chars/s and clauses."
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class FileTiming:
 
 def time_file(path: Path) -> FileTiming:
     """Parse one file and measure it (raises IngestError when it cannot be read)."""
+    from ingest.pipeline import parse_file
+
     start = time.perf_counter()
     doc = parse_file(path)
     seconds = time.perf_counter() - start
@@ -42,14 +45,17 @@ def _rate(amount: float, seconds: float) -> str:
     return f"{amount / seconds:,.0f}" if seconds > 0 else "inf"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print per-file and total ingestion speed; exit 1 when no file could be read."""
-    argv = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in argv] or [DEFAULT_PATH]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"not found: {', '.join(map(str, missing))}", file=sys.stderr)
-        return 2
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m evaluation parse-bench``."""
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="files or folders to parse (default: realdocs in the shared data)")
+
+
+def _time_all(paths: list[Path]) -> list[FileTiming]:
+    """Parse every file under ``paths``, printing one line per file (skipped files on stderr)."""
+    from ingest.pipeline import iter_files
+    from ingest.records import IngestError
+
     timings: list[FileTiming] = []
     print(f"{'file':<48} {'fmt':<4} {'sec':>7} {'pages':>5} {'pages/s':>8} {'chars':>8} {'chars/s':>10} {'clauses':>7}")
     for path in iter_files(paths):
@@ -62,9 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         pages = t.pages if t.format == "pdf" else None
         print(f"{t.path.name[:48]:<48} {t.format:<4} {t.seconds:7.2f} {pages or '':>5} "
               f"{_rate(pages, t.seconds) if pages else '':>8} {t.chars:8d} {_rate(t.chars, t.seconds):>10} {t.clauses:7d}")
-    if not timings:
-        print("no file could be read", file=sys.stderr)
-        return 1
+    return timings
+
+
+def _print_totals(timings: list[FileTiming]) -> None:
     pdfs = [t for t in timings if t.format == "pdf"]
     texts = [t for t in timings if t.format != "pdf"]
     if pdfs:
@@ -77,8 +84,18 @@ def main(argv: list[str] | None = None) -> int:
         chars = sum(t.chars for t in texts)
         print(f"TOTAL text (txt/md/docx/doc): {len(texts)} files, {chars:,} chars in {secs:.2f} s = "
               f"{_rate(chars, secs)} chars/s, {sum(t.clauses for t in texts)} clauses")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print per-file and total parsing speed; exit 2 on a missing path, 1 when no file could be read."""
+    paths = list(args.paths) or [shared_dir() / "realdocs"]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"not found: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    timings = _time_all(paths)
+    if not timings:
+        print("no file could be read", file=sys.stderr)
+        return 1
+    _print_totals(timings)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
