@@ -62,7 +62,8 @@ def _score_all(kb, args, queries, ks: list[int], rule: RelevanceRule) -> list[Sy
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m evaluation eval``: print the metrics table and write the per-query ranks."""
-    from index.kb import KnowledgeBase, default_path
+    from index.kb import KnowledgeBase
+    from index.location import kb_path
     from index.records import KBError
 
     ks = sorted(int(k) for k in _csv(args.k))
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if not queries:
         print(f"error: no queries in {args.queries} (split={args.split})", file=sys.stderr)
         return 2
-    kb_dir = args.kb or default_path()
+    kb_dir = kb_path(args.kb)
     try:
         kb = KnowledgeBase.open(kb_dir, create=False)
     except KBError as exc:

@@ -27,12 +27,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "corpus"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from evaluation.data import shared_dir  # noqa: E402
 from ingest.records import Clause, DocumentMeta, ParsedDocument  # noqa: E402
+
+SHARED = shared_dir()
 
 
 class CountingEmbedder:

@@ -132,11 +132,11 @@ def test_evalset_helpers_answer_passage_split_and_law_names():
     assert law_key("最高人民法院关于适用《中华人民共和国民事诉讼法》的解释") == law_key("最高人民法院关于适用《民事诉讼法》的解释")
 
 
-def test_corpus_set_on_the_corpus_kb_reaches_the_recall_target(corpus_kb):
+def test_corpus_set_on_the_corpus_kb_reaches_the_recall_target(real_corpus_kb):
     from evaluation.runner import KBMode, run_system
 
     qs = load_queries(REPO / "eval" / "corpus_queries.jsonl")
-    runs = {m: run_system(KBMode(corpus_kb, m), qs, k=10, rule=RULE) for m in ("lexical", "hybrid")}
+    runs = {m: run_system(KBMode(real_corpus_kb, m), qs, k=10, rule=RULE) for m in ("lexical", "hybrid")}
     for mode, run in runs.items():
         assert aggregate(run.outcomes, ks=(10,)).recall[10] >= 0.95, mode
     # the mission's example query: 四是… answers 公共服务 人均支出 first

@@ -93,7 +93,7 @@ class FixedPeer(Peer):
 
 def test_fused_peer_is_the_product_fuse_and_an_all_equal_list_weighs_full():
     from index.records import Scored
-    from index.search import SearchSettings, fuse
+    from index.fusion import SearchSettings, fuse
 
     lex = FixedPeer(CLAUSES, [(2, 3.0)])  # one lexical hit: all of its scores are equal
     dense = FixedPeer(CLAUSES, [(0, 0.9), (1, 0.7), (2, 0.5)])

@@ -67,12 +67,12 @@ def _laws_kb(args: argparse.Namespace) -> int:
 def _kb_and_ingest(args: argparse.Namespace, queries: list[str]) -> int:
     """Query latency on ``--kb`` and the fresh ingestion of ``--corpus`` (unless skipped)."""
     from evaluation.bench.kb_speed import bench_ingest, bench_queries
-    from index.kb import default_path
+    from index.location import kb_path
 
     if not args.no_query:
-        kb = args.kb or str(default_path())
+        kb = str(kb_path(args.kb))
         if not (Path(kb) / "kb.sqlite").exists():
-            print(f"error: no knowledge base at {kb}/: build one with `python -m ingest corpus/ --kb {kb}`",
+            print(f"error: no knowledge base at {kb}/: build one with `python -m index add corpus/ --kb {kb}`",
                   file=sys.stderr)
             return 2
         bench_queries(kb, queries)

@@ -14,7 +14,7 @@ def bench_queries(kb_dir: str, queries: list[str]) -> None:
 
     kb = KnowledgeBase.open(kb_dir, create=False)
     stats = kb.stats()
-    print(f"## query latency on {kb_dir} ({stats.get('clauses')} clauses, model {stats.get('model')}, "
+    print(f"## query latency on {kb_dir} ({stats.clauses} clauses, model {stats.model}, "
           f"{len(queries)} queries, k=10, one query per call)")
     for mode in ("lexical", "semantic", "hybrid"):
         lat = latency(lambda q: kb.search(q, k=10, mode=mode), queries)
@@ -32,7 +32,7 @@ def bench_ingest(sources: list[str], model: str) -> None:
         t = time.perf_counter()
         rep = kb.ingest(sources)
         total = time.perf_counter() - t
-        n = kb.stats().get("clauses", 0)
+        n = kb.stats().clauses
         size = dir_bytes(Path(tmp) / "kb")
         kb.close()
     print(f"## ingestion of {', '.join(sources)} into a fresh KB ({model}): {len(rep.added)} files, {n} clauses, "

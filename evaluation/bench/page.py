@@ -155,9 +155,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run all measurements and print the figures."""
-    from webui.kbstore import kb_path
+    from index.location import kb_path
 
-    kb_dir = str(Path(args.kb or kb_path()).resolve())
+    kb_dir = str(kb_path(args.kb).resolve())
     ensure_kb(kb_dir)
     bench_search(kb_dir, args.runs)
     bench_apptest(kb_dir, args.runs)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from evaluation.peers.base import ClauseSet, Peer, Ranked
-# TODO(merge): the index refactor moves this to ``from index.fusion import fuse, SearchSettings``.
 from index.records import Scored
-from index.search import SearchSettings, fuse
+from index.fusion import SearchSettings, fuse
 
 FUSION_METHODS = ("rrf", "minmax")
 

@@ -23,7 +23,7 @@ def build_kb(paths: list[Path], kb_dir: Path, *, model: str) -> None:
     kb.close()
     secs = {k: round(v, 1) for k, v in report.seconds.items()}
     print(f"KB {kb_dir}: {len(report.added)} added, {len(report.skipped)} skipped, {len(report.failed)} failed; "
-          f"{report.clauses_embedded} clauses embedded with {model}; seconds {secs}; stats {stats}", flush=True)
+          f"{report.clauses_embedded} clauses embedded with {model}; seconds {secs}; stats {stats.to_dict()}", flush=True)
     for source, reason in report.failed[:20]:
         print(f"  failed: {source}: {reason}")
 
@@ -47,7 +47,7 @@ def build_kb_segmented(sources: list[str], kb_dir: Path, *, model: str, max_char
     t = time.perf_counter()
     kb = KnowledgeBase.open(kb_dir, model=model)
     rep = kb.ingest_parsed(docs)
-    n = kb.stats().get("clauses")
+    n = kb.stats().clauses
     kb.close()
     print(f"KB {kb_dir}: {len(docs)} documents, {n} clauses with {settings}; {time.perf_counter() - t:.1f}s "
           f"({rep.clauses_embedded} embedded)")
