@@ -99,6 +99,9 @@ class Embedder(Protocol):
     def encode_passages(self, texts: Sequence[str]): ...
 
 
+_ACTION = re.compile(r"^(?:新增|新建|新设|建成|建设|完成|开展|开通|创建|推出|出台)")
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
@@ -109,8 +112,8 @@ def _compatible(a: str, b: str) -> bool:
     rate = re.compile(r"(?:率|比重|比例|占比|强度)$")
     if bool(rate.search(a)) != bool(rate.search(b)):
         return False
-    ga, gb = _bigrams(a), _bigrams(b)
-    return len(ga & gb) / len(ga | gb) >= 0.3
+    ga, gb = _bigrams(_ACTION.sub("", a)), _bigrams(_ACTION.sub("", b))
+    return len(ga & gb) / len(ga | gb) >= 0.2
 
 
 def group_indicators(names: Iterable[str], *, embedder: Embedder | None = None, threshold: float = 0.92,

@@ -24,6 +24,8 @@ _PERIOD = re.compile(r"((?:19|20)\d{2})\s*[-—–至]\s*((?:19|20)\d{2})\s*年"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PLAN_WORDS = ("规划", "方案", "纲要", "计划", "意见", "要点")
 _SAME_YEAR_TYPES = ("决算", "公报", "年报", "统计")
+# laws and regulations state rules (thresholds, time limits, penalties), not indicators
+_LEGAL_TYPES = ("条例", "规定", "办法", "细则", "解释", "规则", "法")
 _ACTUAL_HEADING = re.compile(r"回顾|发展基础|现实基础|工作基础|基础条件|成就|成效|现状|决算|进展|发展环境|总结|完成情况|执行情况|情况说明")
 _TARGET_HEADING = re.compile(r"目标|任务|重点|举措|主要指标|工作安排|展望")
 
@@ -36,6 +38,7 @@ class DocumentFacts:
     target_year: int | None
     actual_year: int | None
     kind: Kind
+    legal: bool = False
 
 
 def document_facts(doc: ParsedDocument) -> DocumentFacts:
@@ -47,8 +50,9 @@ def document_facts(doc: ParsedDocument) -> DocumentFacts:
     ym = _YEAR.search(title)
     title_year = int(ym.group(1)) if ym else None
     plan_end = period_start = None
-    pm = _PLAN.search(title) or _PLAN.search(opening)
-    period = _PERIOD.search(title)
+    period, pm = _PERIOD.search(title), _PLAN.search(title)
+    if not (period or pm or title_year or date_year):  # a plan naming its period only in its text
+        pm = _PLAN.search(opening)
     if period:
         period_start, plan_end = int(period.group(1)), int(period.group(2))
     elif pm:
@@ -64,7 +68,8 @@ def document_facts(doc: ParsedDocument) -> DocumentFacts:
     target = plan_end or (title_year if title_year and now and title_year > now else None)
     actual = date_year or (title_year if same_year else None)
     planning = bool(plan_end) or any(w in doc_type or w in title for w in _PLAN_WORDS)
-    return DocumentFacts(now, target, actual, Kind.TARGET if planning else Kind.ACTUAL)
+    legal = not planning and (doc_type in _LEGAL_TYPES or bool(re.search(r"法(?:\s*[（(].*[）)])?$", title)))
+    return DocumentFacts(now, target, actual, Kind.TARGET if planning else Kind.ACTUAL, legal)
 
 
 def _heading_frame(path: tuple[str, ...]) -> tuple[int | None, Kind | None]:
@@ -86,10 +91,13 @@ def _within(path: tuple[str, ...], scope_path: tuple[str, ...] | None) -> bool:
     return scope_path is not None and path[:len(scope_path)] == scope_path
 
 
-def extract_document(doc: ParsedDocument) -> list[ClauseStatement]:
+def extract_document(doc: ParsedDocument, *, legal: bool = False) -> list[ClauseStatement]:
     """Every statement in ``doc``, clause by clause, with the clause's ordinal and page; spans
-    are offsets into the clause's text."""
+    are offsets into the clause's text. Laws and regulations (``DocumentFacts.legal``) give
+    none unless ``legal`` is set: their numbers are thresholds and time limits."""
     facts = document_facts(doc)
+    if facts.legal and not legal:
+        return []
     out: list[ClauseStatement] = []
     scope: tuple[tuple[str, ...], int] | None = None
     header: tuple[tuple[str, ...], str] | None = None

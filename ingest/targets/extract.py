@@ -27,6 +27,8 @@ _PERIOD = re.compile(r"十([一二三四五六七八九])五[”\"]?(?:期末|�
 _TARGET_CUES = re.compile(r"力争|争取|确保|目标|预期|计划|到(?:19|20)\d{2}年|期末|稳定在|保持在|控制在|不少于|不低于|"
                           r"年初预算|全年预算|预算数|今年|将")
 _ACTUAL_CUES = re.compile(r"截至|已经|已|累计|了|比上年|同比|过去|去年|决算|完成情况|预计(?:19|20)\d{2}年")
+# a legal condition or penalty is not a statement of fact or goal: 连续工作满12个月以上的，处五千元以上罚款
+_PENALTY = re.compile(r"罚款|罚金|徒刑|拘役|拘留|处分|没收")
 _PEOPLE = re.compile(r"人员|居民|群众|劳动力|人口|农民|学生|职工|患者|人才|游客|老人|儿童|贫困|人")
 _SHARE_TAIL = re.compile(r"(?:比重|比例|份额|占比)$")
 
@@ -53,6 +55,7 @@ class _Draft:
     base: str | None
     end: int
     compared: bool = False  # 低于成渝双城经济圈的…: a figure of another subject
+    condition: bool = False  # …12个月以上的，… (a rule's condition or a penalty)
 
 
 def extract_statements(text: str, *, context: TargetContext | None = None) -> list[Statement]:
@@ -134,12 +137,15 @@ def _draft(sent: str, q: Quantity, prev_end: int, nxt: int, mentions, scope: int
             end = q.end + sent[q.end:].find(after) + len(after)
             if unit in ("万", "亿") and _PEOPLE.search(noun):
                 unit += "人"
+    delim = _STRONG.search(sent, q.end)
+    rest = sent[q.end:delim.start() if delim else len(sent)].rstrip()
+    condition = rest.endswith("的") or bool(_PENALTY.search(sent[seg_start:delim.start() if delim else len(sent)]))
     if not number_first and indicator.endswith("等") and not re.search(r"、.*等$", indicator):
         indicator = indicator[:-1]
     joined = seg_start == prev_end and prev_end > 0
     return _Draft(replace(q, unit=unit), seg_start, indicator, subject, change, bound, tail.respectively,
                   items, joined, _year_for(mentions, q.start, scope), phrases.find_base(sent[prev_end:q.start]),
-                  end, compared is not None)
+                  end, compared is not None, condition)
 
 
 def _number_first(after: str, indicator: str) -> bool:
@@ -259,7 +265,7 @@ def _sentence_subject(sent: str, first_quantity: int) -> str | None:
 
 
 def _statements(d: _Draft, sent: str, offset: int, ctx: TargetContext, subject: str | None) -> list[Statement]:
-    if not d.indicator:
+    if not d.indicator or d.condition:
         return []
     kind = _kind(d, sent[:d.q.end], ctx)
     year = d.year

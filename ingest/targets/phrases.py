@@ -24,7 +24,8 @@ for _words, _value in (
     for _w in _words.split():
         _TAIL_WORDS[_w] = _value
 _TAIL_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _TAIL_WORDS), key=len, reverse=True)) + r")\s*$")
-_FILLER_TAIL = re.compile(r"(?:分别|了|的|都|均|已|已经|再|力争|仍|将|要|稳步|持续|一举|首次|进一步|快速|大幅|明显|显著|较快|迅速)\s*$")
+# 到/至/在 left by a year (城镇化率到2025年达到…), but not the 到 of 增长到 (a level reached)
+_FILLER_TAIL = re.compile(r"(?:(?<![长高降低少加升大小减增])(?:到|至|在)|分别|了|的|都|均|已|已经|再|力争|仍|将|要|稳步|持续|一举|首次|进一步|快速|大幅|明显|显著|较快|迅速)\s*$")
 
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:度)?")
 _BASE_BEFORE = re.compile(r"(?:较|比|与|同|是|为|相对于|相比于?|对比)\s*$")
@@ -100,7 +101,7 @@ def strip_tail(text: str) -> Tail:
             respectively = respectively or "分别" in m.group(0)
             text = text[:m.start()]
             continue
-        m = re.search(r"(?:(?:较|比|与|是|到|至|在|从|由)\s*)?(?:(?:19|20)\d{2}\s*年(?:度|底|末)?|上年|去年|同期)(?:相比)?\s*$|同比\s*$", text)
+        m = re.search(r"(?:(?:较|比|与|是|从|由)\s*)?(?:(?:19|20)\d{2}\s*年(?:度|底|末)?|上年|去年|同期)(?:相比)?\s*$|同比\s*$", text)
         if m and m.start() < len(text):
             text = text[:m.start()]
             continue

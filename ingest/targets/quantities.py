@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.targets.numbers import (CN_NUMERAL_CHARS, cheng_percent, fan_multiple, fraction_percent,
-                                    normalise_unit, parse_number)
+                                    normalise_unit, parse_number, to_base)
 
 _MAG = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万"
 _BASE_UNITS = sorted("""
@@ -91,7 +91,21 @@ def find_quantities(text: str) -> list[Quantity]:
     for q in _special(text) + _arabic(text) + _chinese(text):
         if not any(q.start < f.end and f.start < q.end for f in found):
             found.append(q)
-    return sorted(found, key=lambda q: q.start)
+    return _merge_ranges(sorted(found, key=lambda q: q.start))
+
+
+def _merge_ranges(found: list[Quantity]) -> list[Quantity]:
+    """``10人以上30人以下`` is one range, 10–30 人."""
+    out: list[Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev and prev.bound == "以上" and q.bound == "以下" and q.start == prev.end
+                and to_base(1, prev.unit)[1] == to_base(1, q.unit)[1] and prev.value_high is None):
+            high = q.value * to_base(1, q.unit)[0] / to_base(1, prev.unit)[0]
+            out[-1] = Quantity(prev.start, q.end, prev.value, prev.unit, high, None)
+        else:
+            out.append(q)
+    return out
 
 
 def _unit_of(text: str, m: re.Match) -> str | None:
