@@ -66,14 +66,20 @@ def extract_statements(text: str, *, context: TargetContext | None = None) -> li
     context = context or TargetContext()
     if is_table_text(text):
         return table_statements(text, context=context)
+    quantities = find_quantities(text)
+    if not quantities:  # most clauses: nothing more to read
+        return []
     out: list[Statement] = []
     scope = context.year
     start = 0
     for m in list(_SENTENCE_END.finditer(text)) + [None]:
         end = m.end() if m else len(text)
+        mine = [replace(q, start=q.start - start, end=q.end - start) for q in quantities
+                if start <= q.start and q.end <= end]
+        if mine:
+            out.extend(_sentence(text[start:end], start, context, scope, mine))
         if end > start:
-            found, scope = _sentence(text[start:end], start, context, scope)
-            out.extend(found)
+            scope = scope_year(text[start:end], current=scope, periods=True)
         start = end
     return out
 
@@ -89,8 +95,8 @@ def scope_year(text: str, *, current: int | None = None, periods: bool = False) 
     return max(found)[1] if found else current
 
 
-def _sentence(sent: str, offset: int, ctx: TargetContext, scope: int | None) -> tuple[list[Statement], int | None]:
-    quantities = find_quantities(sent)
+def _sentence(sent: str, offset: int, ctx: TargetContext, scope: int | None,
+              quantities: list[Quantity]) -> list[Statement]:
     mentions = phrases.year_mentions(sent) + [
         phrases.YearMention(plan_end_year(m.group(1)), m.start(), m.end(), "scope") for m in _PERIOD.finditer(sent)]
     mentions.sort(key=lambda m: m.start)
@@ -101,9 +107,8 @@ def _sentence(sent: str, offset: int, ctx: TargetContext, scope: int | None) -> 
         drafts.append(_draft(sent, q, prev_end, nxt, mentions, scope))
         prev_end = drafts[-1].end
     _resolve(drafts, sent)
-    subject = _sentence_subject(sent, quantities[0].start if quantities else len(sent))
-    out = [st for d in drafts for st in _statements(d, sent, offset, ctx, subject)]
-    return out, scope_year(sent, current=scope, periods=True)
+    subject = _sentence_subject(sent, quantities[0].start)
+    return [st for d in drafts for st in _statements(d, sent, offset, ctx, subject)]
 
 
 def _draft(sent: str, q: Quantity, prev_end: int, nxt: int, mentions, scope: int | None) -> _Draft:

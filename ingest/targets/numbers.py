@@ -12,6 +12,7 @@ and the comparison of two quantities written with different magnitudes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
@@ -96,6 +97,7 @@ def fan_multiple(numeral: str) -> float | None:
     return None if value is None else 2.0 ** value
 
 
+@lru_cache(maxsize=4096)
 def normalise_unit(unit: str) -> str:
     """One spelling per unit: full-width % and spaces removed, ``千米`` → ``公里``,
     ``名``/``个人`` (people) → ``人``, ``万名`` → ``万人``; magnitude prefixes kept."""
@@ -108,6 +110,7 @@ def normalise_unit(unit: str) -> str:
     return unit
 
 
+@lru_cache(maxsize=4096)
 def split_magnitude(unit: str) -> tuple[str, str]:
     """``"万亿元"`` → ``("万亿", "元")``; ``"千瓦"`` → ``("", "千瓦")``; ``"万千瓦"`` → ``("万", "千瓦")``."""
     if unit.startswith(_NO_SPLIT):

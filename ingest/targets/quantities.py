@@ -30,7 +30,7 @@ _SUFFIX = r"(?:及以上|以上|以下|以内|之内|左右|上下|多)"
 _UNIT_TAIL = rf"(?P<a1>余|多)?(?P<mag>{_MAG})?(?P<a2>余|多)?(?P<base>(?:{_BASE})(?:{_PER})?)?(?P<suffix>{_SUFFIX})?"
 _ARABIC = re.compile(rf"(?P<num>{_NUM})(?:\s*{_DASH}\s*(?P<high>{_NUM}))?\s*{_UNIT_TAIL}")
 _CN_NUM = r"[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千]*"
-_CHINESE = re.compile(rf"(?P<num>{_CN_NUM})?{_UNIT_TAIL}")
+_CHINESE = re.compile(rf"(?=[一二两三四五六七八九十百千万亿])(?P<num>{_CN_NUM})?{_UNIT_TAIL}")
 # a magnitude without a unit (1.49万亿) ends the phrase
 _BARE_MAG_END = re.compile(r"^(?:[，。；、,;：:）)\s]|$|的)")
 _CHENG = re.compile(rf"(?P<num>[一二两三四五六七八九])成(?P<suffix>{_SUFFIX})?")
@@ -137,11 +137,13 @@ def _arabic(text: str) -> list[Quantity]:
 def _chinese(text: str) -> list[Quantity]:
     out = []
     for m in _CHINESE.finditer(text):
-        num, unit = m.group("num"), _unit_of(text, m)
-        if unit is None or (num is None and not m.group("mag")) or m.end() == m.start():
+        num = m.group("num")
+        if (num is None and not m.group("mag")) or not (m.group("base") or m.group("mag")):
             continue
-        cue = _CN_CUE_BEFORE.search(text[max(0, m.start() - 4):m.start()])
-        if not (cue or m.group("suffix")) or _excluded(text, m.start(), m.end()):
+        if not (m.group("suffix") or _CN_CUE_BEFORE.search(text[max(0, m.start() - 4):m.start()])):
+            continue
+        unit = _unit_of(text, m)
+        if unit is None or _excluded(text, m.start(), m.end()):
             continue
         if m.start() > 0 and text[m.start() - 1] in CN_NUMERAL_CHARS:
             continue

@@ -26,6 +26,7 @@ _GENERIC_ROWS = {"合计", "总计", "小计", "共计"}
 _CODE_HEADERS = {"类", "款", "项", "科目编码", "经济分类", "支出功能分类", "功能分类", "序号", "编号", "代码",
                  "科目名称", "支出功能分类科目编码"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_BUDGET_COLUMN = re.compile(r"预算数|年初预算|全年预算|调整预算|^预算$")  # not 一般公共预算财政拨款
 _FLAT_ROW = re.compile(r"^(\d{1,3})[.．、]\s*(?P<name>[^\s\d（(：:]+)(?:[（(](?P<unit>[^）)]{1,10})[）)])?[：:]?\s+(?P<rest>.+)$")
 _FLAT_TOKEN = re.compile(r"(?P<pre>累计|下降|减少|降低|提高|增加|[≥≤＜<>＞])?\s*(?P<open>[\[［])?"
                          r"(?P<num>\d+(?:\.\d+)?)(?P<close>[\]］])?(?P<unit>[%‰倍])?|(?P<dash>—|－|-)")
@@ -73,9 +74,10 @@ def _column_headers(rows: list[list[str]], n_header: int, width: int) -> list[st
 
 def _pipe_statements(text: str, ctx: TargetContext) -> list[Statement]:
     lines = text.split("\n")
-    caption = " ".join(l for l in lines if "|" not in l)
-    m = _CAPTION_UNIT.search(caption)
+    captions = [l.strip() for l in lines if "|" not in l and l.strip()]
+    m = _CAPTION_UNIT.search(" ".join(captions))
     unit = normalise_unit(m.group(1)) if m else ""
+    title = next((c for c in captions if not _CAPTION_UNIT.search(c)), "")
     row_lines = [(i, l) for i, l in enumerate(lines) if "|" in l]
     rows = [cells(l) for _, l in row_lines]
     n_header = header_count([l for _, l in row_lines])
@@ -85,12 +87,12 @@ def _pipe_statements(text: str, ctx: TargetContext) -> list[Statement]:
         offsets.append(offsets[-1] + len(l) + 1)
     out: list[Statement] = []
     for (i, line), row in list(zip(row_lines, rows))[n_header:]:
-        out.extend(_row_statements(line, row, headers, unit, offsets[i], ctx))
+        out.extend(_row_statements(line, row, headers, unit, offsets[i], ctx, title))
     return out
 
 
 def _row_statements(line: str, row: list[str], headers: list[str], unit: str, offset: int,
-                    ctx: TargetContext) -> list[Statement]:
+                    ctx: TargetContext, title: str) -> list[Statement]:
     out = []
     label, codes = "", True
     pos = 0
@@ -105,7 +107,7 @@ def _row_statements(line: str, row: list[str], headers: list[str], unit: str, of
         header = headers[j] if j < len(headers) else ""
         if (codes and _CODE_CELL.match(cell)) or header in _CODE_HEADERS or _is_code_run(row, j):
             continue
-        st = _cell_statement(cell, label, header, unit, ctx)
+        st = _cell_statement(cell, label, header, unit, ctx, title)
         if st:
             out.append(_with_span(st, offset + start, offset + start + len(cell)))
     return out
@@ -114,12 +116,13 @@ def _row_statements(line: str, row: list[str], headers: list[str], unit: str, of
 def _is_code_run(row: list[str], j: int) -> bool:
     """``302 | 01 | 办公费``: short integers running into a text cell are subject codes."""
     k = j
-    while k < len(row) and _CODE_CELL.match(row[k] or "x"):
+    while k < len(row) and (not row[k] or _CODE_CELL.match(row[k])):
         k += 1
-    return k > j and k < len(row) and bool(row[k]) and not _VALUE_CELL.match(row[k])
+    return k < len(row) and not _VALUE_CELL.match(row[k])
 
 
-def _cell_statement(cell: str, label: str, header: str, unit: str, ctx: TargetContext) -> Statement | None:
+def _cell_statement(cell: str, label: str, header: str, unit: str, ctx: TargetContext,
+                    title: str = "") -> Statement | None:
     value = parse_number(cell.rstrip("%"))
     if value is None:
         return None
@@ -128,14 +131,15 @@ def _cell_statement(cell: str, label: str, header: str, unit: str, ctx: TargetCo
     label = _LABEL_UNIT.sub("", label).strip()
     col = _LABEL_UNIT.sub("", header).strip()
     if label in _GENERIC_ROWS or not label:
-        indicator = col if col not in _GENERIC_COLUMNS else label
+        # 合计 of 合计: name the table (一般公共预算财政拨款支出决算表·合计)
+        indicator = col if col not in _GENERIC_COLUMNS else (f"{title}·{label}" if title and label else label)
     else:
         indicator = label if col in _GENERIC_COLUMNS or _YEAR.search(col) else f"{label}·{col}"
     if not indicator:
         return None
     ym = _YEAR.search(header)
     year = int(ym.group(1)) if ym else ctx.year
-    if "预算" in header and "决算" not in header:
+    if _BUDGET_COLUMN.search(header):
         kind = Kind.TARGET
     elif year is not None and ctx.now_year is not None:
         kind = Kind.TARGET if year > ctx.now_year else Kind.ACTUAL
