@@ -44,10 +44,11 @@ _LEAD = re.compile(
     r"今年|去年|上年|当年|本年度|将|要|使|让|把|进一步|稳步|持续|逐步|实现了|实现|达到|已|"
     r"以(?=不到|不足|超过|约|近)|(?:从|由)(?=(?:19|20)\d{2})|分别|拥有|建有|共有)+")
 _TRAIL = re.compile(r"(?:的|之|为|是|则|也|都|均|已)+$")
+_YEAR_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff])(?:19|20)\d{2}\s*年(?:度)?(?=[\u4e00-\u9fff])")
 _PAREN_NUM = re.compile(r"[（(][^（）()]*\d[^（）()]*[）)]")
 _SUBJECT_WORDS = re.compile(r"^(全市|全省|全区|全县|全国|全镇|我市|我省|我区|本市|本区|两市|三地|“两市三地”)")
 _REGION_SUFFIX = re.compile(
-    r"^([\u4e00-\u9fff“”]{2,10}?(?:自治区|城市群|都市圈|经济区|经济圈|经济带|新区|两市|三地|省|市(?<!城市)(?<!都市)|县))"
+    r"^([\u4e00-\u9fff“”]{2,10}?(?:自治区|城市群|都市圈|经济区|经济圈|经济带|新区|两市|三地|省|市(?<!城市)(?<!都市)(?<!上市)|县))"
     r"(?=[\u4e00-\u9fffA-Za-z“（(])")
 # a region name does not start with a verb or a preposition (提请市人大常委会, 办理市政协提案)
 _NOT_REGION_START = re.compile(r"^(?:提请|办理|开展|推进|建设|实现|发挥|完成|新增|新建|组织|支持|推动|加快|促进|落实|"
@@ -156,7 +157,10 @@ def clean_indicator(text: str) -> tuple[str, str | None]:
     """The indicator in the words before a number (comparators already peeled), and the
     subject split off its front: ``到2025年，关中平原城市群常住人口城镇化率`` →
     (``常住人口城镇化率``, ``关中平原城市群``) when the sentence is cut at its commas."""
-    text = _PAREN_NUM.sub("", text).strip()
+    text = _YEAR_INSIDE.sub("", _PAREN_NUM.sub("", text)).strip()
+    if text.count("（") > text.count("）"):  # 电子产品（占进出口总额比重: the bracket opened a gloss
+        at = text.rfind("（")
+        text = text[:at] + text[at + 1:]
     subject = None
     for _ in range(3):
         text = _LEAD.sub("", text)
@@ -175,9 +179,9 @@ def clean_indicator(text: str) -> tuple[str, str | None]:
 
 
 def clean_after(text: str) -> str:
-    """The noun after a number-first figure, adverbs dropped: ``受灾学校全部如期开学`` →
-    ``受灾学校如期开学``."""
-    return _ADVERBS.sub("", text.lstrip("的")).strip()
+    """The noun after a number-first figure (what the number counts; no subject is split off
+    it), adverbs dropped: ``受灾学校全部如期开学`` → ``受灾学校如期开学``."""
+    return _TRAIL.sub("", _ADVERBS.sub("", text.lstrip("的"))).strip(" ，、")
 
 
 def last_item(indicator: str) -> str:

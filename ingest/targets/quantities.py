@@ -33,6 +33,8 @@ _CN_NUM = r"[一二两三四五六七八九十百千][零〇一二两三四五�
 _CHINESE = re.compile(rf"(?=[一二两三四五六七八九十百千万亿])(?P<num>{_CN_NUM})?{_UNIT_TAIL}")
 # a magnitude without a unit (1.49万亿) ends the phrase
 _BARE_MAG_END = re.compile(r"^(?:[，。；、,;：:）)\s]|$|的)")
+# 12万城镇就业困难人员: a bare magnitude before people counts people
+_PEOPLE_AHEAD = re.compile(r"^[^，。；、,;：:]{0,12}?(?:人员|居民|群众|劳动力|人口|农民|学生|职工|人才|游客|老人|儿童)")
 _CHENG = re.compile(rf"(?P<num>[一二两三四五六七八九])成(?P<suffix>{_SUFFIX})?")
 _HALF = re.compile(rf"(?P<word>一半|过半|半数)(?P<suffix>{_SUFFIX})?")
 _FAN = re.compile(rf"翻了?(?P<num>[一两二三四])番(?P<suffix>{_SUFFIX})?")
@@ -112,6 +114,8 @@ def _unit_of(text: str, m: re.Match) -> str | None:
     """The unit of a match, or None when it has none (a bare magnitude must end the phrase)."""
     mag, base = m.group("mag") or "", m.group("base") or ""
     if not base:
+        if mag and _PEOPLE_AHEAD.match(text[m.end():]):
+            return normalise_unit(mag + "人")
         if not mag or not _BARE_MAG_END.match(text[m.end():]):
             return None
     return normalise_unit(mag + base)
