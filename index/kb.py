@@ -27,7 +27,7 @@ from index.records import ClauseRow, DocumentRow, Filters, Hit, KBMissing, Model
 from index.search import MODES, SearchSettings
 from index.store import Store
 from index.writer import KBWriter
-from ingest.normalize import match_form
+from ingest.text import match_form
 
 FORMAT_VERSION = 1
 _CJK_PAIRS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.store import match_form
+from ingest.text import match_form
 
 # Straight and Chinese quotes both delimit a phrase (webui.render.query_terms reads queries with it too).
 TOKEN = re.compile(r'-?"([^"]*)"|-?“([^”]*)”|-?「([^」]*)」|\S+')

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from index.records import ClauseRow, DocumentRow, Filters
-from ingest.normalize import match_form
+from ingest.text import match_form
 from ingest.records import ParsedDocument
 
 SCHEMA = """

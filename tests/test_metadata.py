@@ -1,5 +1,7 @@
 """Metadata read from the text: dates, 发文字号, 文种, titles, issuers."""
-from ingest.metadata import doc_type_of, parse_date, parse_doc_number, split_meta
+from ingest.dates import parse_date
+from ingest.furniture import drop_closing_block
+from ingest.metadata import doc_type_of, parse_doc_number, split_meta
 from ingest.normalize import SourceLine
 
 
@@ -43,13 +45,18 @@ def test_govdoc_header_and_signature():
 
 
 def test_multiline_title_masthead_author_and_distribution_block():
-    s = _split("西咸新区研究院 2024年 4月 2日", "聚焦高质量发展 聚力一体化进程", "纵深推进西安—咸阳一体化建设的思考建议",
-               "西咸研究院课题组", "正文第一段。", "正文第二段。", "正文第三段。", "送：西咸新区管委会。", "省委政研室。",
-               "发：各新城管委会。")
+    lines = [SourceLine(t) for t in (
+        "西咸新区研究院 2024年 4月 2日", "聚焦高质量发展 聚力一体化进程", "纵深推进西安—咸阳一体化建设的思考建议",
+        "西咸研究院课题组", "正文第一段。", "正文第二段。", "正文第三段。", "送：西咸新区管委会。", "省委政研室。",
+        "发：各新城管委会。")]
+    # the distribution block is furniture: the furniture pass drops it before metadata is read
+    kept = drop_closing_block(lines)
+    assert kept == lines[:7]
+    s = split_meta(kept, source="dir/文件.txt")
     m = s.meta
     assert m.title == "聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议"
     assert (m.date, m.author, m.issuer) == ("2024-04-02", "西咸研究院课题组", "西咸新区研究院")
-    assert s.body == (False,) * 4 + (True,) * 3 + (False,) * 3
+    assert s.body == (False,) * 4 + (True,) * 3
 
 
 def test_no_title_block_falls_back_to_file_name():
@@ -160,7 +167,7 @@ def test_markdown_without_a_dated_info_block_keeps_its_first_lines():
 
 
 def test_chinese_dates_every_month_and_day():
-    from ingest.read_docx import chinese_number
+    from ingest.readers.docx import chinese_number
 
     for month in range(1, 13):
         for day in (1, 9, 10, 11, 19, 20, 21, 29, 30, 31):

@@ -1,15 +1,13 @@
-"""Word readers: .docx with python-docx (styles, list numbering, tables) and .doc via antiword."""
+""".docx reader with python-docx: paragraphs with heading levels from styles, the list numbers
+Word generates (``一、``, ``（一）``, ``1.``), and tables as rows, in document order."""
 from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
-from ingest import furniture
-from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page, UnsupportedFormat
+from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
@@ -146,10 +144,12 @@ def _style_level(paragraph) -> int | None:
     return None
 
 
-def _paragraph_line(paragraph, numbering: _Numbering) -> Line | None:
+def _paragraph_line(paragraph, numbering: _Numbering) -> Line:
+    """One paragraph as a line: its list number prefixed, its heading level as the hint."""
     name = (paragraph.style.name or "") if paragraph.style is not None else ""
     if name.lower().startswith("toc"):
-        return None  # entries of a generated table of contents
+        # an entry of a generated table of contents: no list number is counted for it
+        return Line(paragraph.text.rstrip(), toc=True)
     text = paragraph.text.rstrip()
     level = _style_level(paragraph)
     num = _num_pr(paragraph)
@@ -200,9 +200,7 @@ def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
     def walk(parent_element, parent):
         for child in parent_element.iterchildren():
             if child.tag == f"{_W}p":
-                line = _paragraph_line(Paragraph(child, parent), numbering)
-                if line is not None:
-                    lines.append(line)
+                lines.append(_paragraph_line(Paragraph(child, parent), numbering))
             elif child.tag == f"{_W}tbl":
                 lines.extend(_table_lines(Table(child, parent)))
             elif child.tag == f"{_W}sdt":
@@ -211,32 +209,6 @@ def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
                     walk(content, parent)
 
     walk(document.element.body, document._body)
-    keep = furniture.unpaged_keep([ln.text for ln in lines])
-    lines = [ln for ln, k in zip(lines, keep) if k]
     if not any(ln.text.strip() for ln in lines):
         raise EmptyDocument(path, "the .docx has no text")
     return (Page(number=None, lines=tuple(lines)),)
-
-
-def read_doc(path: Path, data: bytes) -> tuple[Page, ...]:
-    """Old Word .doc through the ``antiword`` binary, one paragraph a line."""
-    binary = shutil.which("antiword")
-    if binary is None:
-        raise UnsupportedFormat(path, ".doc needs the antiword program: install it (apt-get install antiword) "
-                                      "or save the file as .docx")
-    try:
-        result = subprocess.run([binary, "-w", "0", "-m", "UTF-8.txt", "-"], input=data,
-                                capture_output=True, timeout=120, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise CorruptFile(path, "antiword did not finish within 120 s") from exc
-    err = result.stderr.decode("utf-8", "replace").strip()
-    if result.returncode != 0:
-        if "encrypt" in err.lower() or "password" in err.lower():
-            raise EncryptedFile(path, "the .doc is password-protected; save an unprotected copy")
-        raise CorruptFile(path, f"antiword cannot read it: {err or 'exit status ' + str(result.returncode)}")
-    text = result.stdout.decode("utf-8", "replace")
-    raw_lines = [ln.rstrip() for ln in re.split(r"\r\n|\r|\n", text)]
-    lines = furniture.clean_unpaged(raw_lines)
-    if not any(ln.strip() for ln in lines):
-        raise EmptyDocument(path, "the .doc has no text")
-    return (Page(number=None, lines=tuple(Line(ln) for ln in lines)),)
