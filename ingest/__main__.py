@@ -7,7 +7,7 @@ import sys
 from typing import TextIO
 
 # Options of the former ``python -m ingest`` that wrote to a knowledge base.
-_KB_OPTIONS = {"--kb", "--model", "--remove", "--rebuild"}
+_KB_OPTIONS = {"--kb", "--model", "--remove", "--rebuild", "--quiet"}
 KB_HINT = ("python -m ingest only parses (with --preview); adding to a knowledge base is "
            "`python -m index add PATH... [--kb DIR]` (also `python -m index remove|rebuild`)")
 
@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (walked recursively)")
     parser.add_argument("--preview", action="store_true",
-                        help="print the parsed documents and clauses as JSON lines; write nothing (required)")
+                        help="print the parsed documents and clauses as JSON lines, writing nothing "
+                             "(required: this command only parses)")
     return parser
 
 
@@ -31,7 +32,10 @@ def main(argv: list[str] | None = None, *, err: TextIO | None = None) -> int:
     """Run the command; return the exit status (2 for a usage error or a knowledge-base request)."""
     err = err or sys.stderr
     parser = build_parser()
-    args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        parser.print_usage(err)
+    args, extra = parser.parse_known_args(argv)
     unknown = [a for a in extra if a.startswith("-") and a.split("=")[0] not in _KB_OPTIONS]
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")

@@ -1,38 +1,31 @@
 """The furniture pass: every rule that drops a line which is not the document's own text.
 
 ``strip_furniture(raw)`` runs once over a document's lines, in this order:
-
-1. on the lines as written, page by page (``page_keep``; for PDFs on text lines only, a
-   table row is never furniture): blank lines, decorated folios (``— 3 —``, ``第3页``),
-   scanner stamps (``扫描全能王 创建``), bare page numbers that run with the pages,
-   running headers and footers (digits masked, at the edge of most pages), tables of
-   contents (``目录`` blocks, leader lines); without pages (``unpaged_keep``) the rules
-   that need none; DOCX paragraphs in a TOC style;
-2. the PDF outline that text extraction dumps after the end (tab-indented lines);
-3. each line cleaned (``normalize.clean_line``, Markdown marks read) and dropped when it
-   is a TOC entry with a tab and a page number, a folio (also ``3/25``), a TOC line or a
-   stamp;
-4. a TOC whose page numbers stand on lines of their own (``drop_toc_page_lines``);
-5. short lines repeated as running headers (``drop_repeated_lines``);
-6. (flattened tables are gathered, ``tables.join_flat_tables``, so that no table cell is
-   read as a closing line)
-7. the closing block (``drop_closing_block``): the 抄送/送/发 distribution block and the
-   ``…印发`` line, trailing ``公开方式`` lines, the ``（执笔：…）`` note.
-
-Every rule is a function over literal lines, tested in tests/test_readers.py and
-tests/test_furniture.py.
+1. lines as written, page by page (``page_keep``, PDF text lines only: a table row is never
+   furniture): blanks, decorated folios (``— 3 —``), scanner stamps (``扫描全能王 创建``),
+   bare page numbers that run with the pages, running headers and footers, tables of
+   contents (``目录`` blocks, leader lines); without pages ``unpaged_keep``, and DOCX
+   paragraphs in a TOC style;
+2. the PDF outline dumped after the end (tab-indented lines);
+3. each line cleaned (``normalize.clean_line``, Markdown marks read), dropped when it is a
+   tab-and-page-number TOC entry, a folio (also ``3/25``), a TOC line or a stamp;
+4. a TOC with its page numbers on lines of their own; 5. short lines repeated as headers;
+6. (flattened tables gathered, ``tables.join_flat_tables``: no cell is read as a closing line)
+7. the closing block: 抄送/送/发 distribution lines, ``…印发``, ``公开方式``, ``（执笔：…）``.
+Every rule is a function over literal lines (tests/test_readers.py, tests/test_furniture.py).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 
 from ingest.dates import DATE
 from ingest.headings import is_marker
 from ingest.normalize import SourceLine, clean_line, markdown_line
 from ingest.records import Line, RawDocument
-from ingest.tables import join_flat_tables
+from ingest.tables import is_unit_line, join_flat_tables
 
 # How many lines at the top and the bottom of a page may hold headers, footers, folios.
 EDGE_LINES = 2
@@ -69,7 +62,6 @@ _BARE_PAGE = re.compile(r"^\d{1,3}$")
 _SENTENCE_MARK = re.compile(r"[。；;！？]")
 # A TOC that does not end within this many lines is not a TOC: keep the text.
 _TOC_MAX_LINES = 400
-_UNIT_LINE = re.compile(r"^(?:.{0,30}\s*)?(?:计量)?单\s*位\s*[：:]\s*\S{1,8}$")
 _HAS_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 _DISTRIBUTION = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|主\s*送|送|报|发|印\s*发)\s*[：:]")
 _PRINTED = re.compile(rf"^.{{2,40}}?{DATE.pattern}\s*印发$")
@@ -77,11 +69,6 @@ _PUBLIC = re.compile(r"^[（(]\s*此件.{0,12}[）)]$|^公开方式[：:]")
 _WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
 # The closing block starts in the last 40% of the lines; a writer note in the last 12.
 _CLOSING_SHARE, _WRITER_WINDOW = 0.6, 12
-
-
-def is_unit_line(text: str) -> bool:
-    """True for a table's unit line: ``单位：万元``, ``部门：XX局 单位：万元``."""
-    return bool(_UNIT_LINE.match(text.strip()))
 
 
 def is_folio(text: str) -> bool:
@@ -155,10 +142,7 @@ def _running_drops(pages: Sequence[Sequence[str]]) -> Drops:
 
 def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
     """Drop running headers and footers (see ``_running_drops``) from pages of lines."""
-    return _apply(pages, _running_drops(pages))
-
-
-def _apply(pages: Sequence[Sequence[str]], drops: Drops) -> list[list[str]]:
+    drops = _running_drops(pages)
     return [[ln for i, ln in enumerate(lines) if (p, i) not in drops] for p, lines in enumerate(pages)]
 
 
@@ -192,8 +176,7 @@ def _toc_key(text: str) -> str:
 
 
 def toc_lines(pages: Sequence[Sequence[str]]) -> Drops:
-    """The (page index, line index) of table-of-contents lines: leader lines anywhere, and
-    the block under each ``目录`` title (see ``_toc_block``)."""
+    """The (page index, line index) of TOC lines: leader lines, the block under a ``目录`` title."""
     flat = [(p, i, ln) for p, lines in enumerate(pages) for i, ln in enumerate(lines)]
     drop: Drops = {(p, i) for p, i, ln in flat if is_toc_leader(ln)}
     pos = 0
@@ -205,12 +188,9 @@ def toc_lines(pages: Sequence[Sequence[str]]) -> Drops:
 
 
 def _toc_block(flat: Sequence[tuple[int, int, str]], pos: int) -> tuple[list[tuple[int, int]], int | None]:
-    """The lines of the TOC under the title at ``pos`` and the position where the body starts.
-
-    The block ends at the first line that repeats an entry already listed (the body's first
-    heading) or reads like body text (a sentence mark, or a long line); if it never ends,
-    it was not a TOC: ``([], None)``.
-    """
+    """The lines of the TOC under the title at ``pos`` and the position where the body starts:
+    at the first line that repeats an entry (the body's first heading) or reads like body
+    text (a sentence mark, a long line). A block that never ends is no TOC: ``([], None)``."""
     block = [flat[pos][:2]]
     seen: set[str] = set()
     numbered = []  # positions in block of lines carrying a page number
@@ -234,18 +214,15 @@ def _toc_block(flat: Sequence[tuple[int, int, str]], pos: int) -> tuple[list[tup
 
 
 def page_keep(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = None) -> list[list[int]]:
-    """The indexes of the lines of each page that are not furniture (rules of step 1).
-
-    ``numbers`` are the physical page numbers (1-based); they default to 1..n.
-    """
+    """The indexes of the lines of each page that are not furniture (rules of step 1);
+    ``numbers`` are the physical page numbers (1-based), by default 1..n."""
     numbers = list(numbers) if numbers is not None else list(range(1, len(pages) + 1))
     kept = [[i for i, ln in enumerate(lines) if ln.strip() and not is_folio(ln) and not is_watermark(ln)]
             for lines in pages]
     # Folios may sit inside a running footer line; bare numbers revealed at the new edge
     # are caught by the second folio rule.
-    rules: list[Callable[[list[list[str]]], Drops]] = [
-        lambda v: _numeric_folio_drops(v, numbers), _running_drops, lambda v: _numeric_folio_drops(v, numbers), toc_lines]
-    for rule in rules:
+    folios = partial(_numeric_folio_drops, numbers=numbers)
+    for rule in (folios, _running_drops, folios, toc_lines):
         drops = rule([[pages[p][i] for i in ix] for p, ix in enumerate(kept)])
         kept = [[i for j, i in enumerate(ix) if (p, j) not in drops] for p, ix in enumerate(kept)]
     return kept
@@ -257,17 +234,10 @@ def clean_pages(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = 
 
 
 def unpaged_keep(lines: Sequence[str]) -> list[bool]:
-    """For each line of an unpaged document, whether it survives stamps, folios and TOC rules.
-
-    Blank lines are kept: in text files they may separate paragraphs.
-    """
+    """For each line of an unpaged document, whether it survives stamps, folios and TOC rules
+    (blank lines are kept: in text files they may separate paragraphs)."""
     toc = {i for _, i in toc_lines([lines])}
     return [i not in toc and not (ln.strip() and (is_folio(ln) or is_watermark(ln))) for i, ln in enumerate(lines)]
-
-
-def clean_unpaged(lines: Sequence[str]) -> list[str]:
-    """The lines that ``unpaged_keep`` keeps."""
-    return [ln for ln, keep in zip(lines, unpaged_keep(lines)) if keep]
 
 
 def _written(raw: RawDocument) -> list[tuple[Line, int | None]]:
@@ -276,10 +246,9 @@ def _written(raw: RawDocument) -> list[tuple[Line, int | None]]:
         text_lines = [[ln.text for ln in page.lines if not ln.table] for page in raw.pages]
         kept = page_keep(text_lines, [page.number for page in raw.pages])
         out = []
-        for page, keep in zip(raw.pages, kept):
-            texts = iter(range(len(page.lines)))  # index among the page's text lines
-            keep_set = set(keep)
-            out.extend((ln, page.number) for ln in page.lines if ln.table or next(texts) in keep_set)
+        for page, keep in zip(raw.pages, map(set, kept)):
+            position = iter(range(len(page.lines)))  # a text line's index among the page's text lines
+            out.extend((ln, page.number) for ln in page.lines if ln.table or next(position) in keep)
         return out
     lines = [(ln, page.number) for page in raw.pages for ln in page.lines if not ln.toc]
     return [pair for pair, keep in zip(lines, unpaged_keep([ln.text for ln, _ in lines])) if keep]
@@ -355,10 +324,8 @@ def drop_repeated_lines(lines: list[SourceLine]) -> list[SourceLine]:
 
 
 def drop_closing_block(lines: list[SourceLine]) -> list[SourceLine]:
-    """Step 7: the lines after the signature that are no clause: from the first distribution
-    line (``抄送：``, ``送：``, ``发：``) or ``…印发`` line in the last 40% to the end, then
-    trailing ``公开方式：…`` / ``（此件公开发布）`` lines, then a ``（执笔：…）`` note among
-    the last 12 lines (up to its closing bracket)."""
+    """Step 7: from the first ``抄送：``/``送：``/``发：`` or ``…印发`` line in the last 40% to the
+    end; trailing ``公开方式：…`` lines; a ``（执笔：…）`` note in the last 12 lines."""
     texts = [l.text for l in lines]
     n = len(texts)
     n = next((k for k in range(int(n * _CLOSING_SHARE), n)

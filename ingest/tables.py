@@ -31,6 +31,7 @@ _NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
 _CELL_NUMERIC = re.compile(r"^[\[［(（]?[-—+<>≥≤约]?\s*[\d.,，%]+\s*[%倍万亿元个年]*[\]］)）]?$|^[—–\-/]+$")
 _STRUCTURAL = {HeadingKind.BIAN, HeadingKind.ZHANG, HeadingKind.JIE, HeadingKind.TIAO, HeadingKind.CN, HeadingKind.PCN}
 _MIN_FLAT_RUN = 6
+_UNIT_LINE = re.compile(r"^(?:.{0,30}\s*)?(?:计量)?单\s*位\s*[：:]\s*\S{1,8}$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class TableChunk:
     start: int
     end: int
     prefix: str = ""
+
+
+def is_unit_line(text: str) -> bool:
+    """True for a table's unit line: ``单位：万元``, ``部门：XX局 单位：万元`` (it belongs to the
+    table below it however often it recurs: never a running header)."""
+    return bool(_UNIT_LINE.match(text.strip()))
 
 
 def cells(row: str) -> list[str]:

@@ -173,3 +173,21 @@ def test_chinese_dates_every_month_and_day():
         for day in (1, 9, 10, 11, 19, 20, 21, 29, 30, 31):
             text = f"二〇二四年{chinese_number(month)}月{chinese_number(day)}日"
             assert parse_date(text) == f"2024-{month:02d}-{day:02d}", text
+
+
+# --- the readers of the top and the bottom return records ---------------------------
+from ingest.metadata import Signature, TopBlock, read_signature, read_top  # noqa: E402
+
+
+def test_top_block_is_a_record_of_what_the_top_says():
+    lines = [SourceLine(t) for t in ("发展改革委办公厅 文件", "发改办财金规〔2019〕860号", "关于加强信用建设的通知",
+                                     "2019年8月20日", "各省、自治区、直辖市发展改革委：", "为贯彻落实有关规定，现通知如下。")]
+    assert read_top(lines) == TopBlock(end=4, title_parts=("关于加强信用建设的通知",), orgs=("发展改革委办公厅",),
+                                       date="2019-08-20", doc_number="发改办财金规〔2019〕860号", addressee=True)
+
+
+def test_signature_is_the_organs_above_the_last_date():
+    texts = ["关于加强信用建设的通知", "一、总体要求", "坚持依法推进原则。", "国家发展改革委办公厅", "税务总局办公厅", "2019年8月20日"]
+    assert read_signature(texts, top_end=1) == Signature(start=3, end=6, date="2019-08-20",
+                                                         orgs=("国家发展改革委办公厅", "税务总局办公厅"))
+    assert read_signature(texts[:-1], top_end=1) == Signature(start=5, end=5)  # no date last: no signature

@@ -89,6 +89,11 @@ def texts(raw) -> list[list[str]]:
     return [[line.text for line in page.lines] for page in raw.pages]
 
 
+def unpaged(lines: list[str]) -> list[str]:
+    """The lines of an unpaged document that survive the furniture rules as written."""
+    return [ln for ln, keep in zip(lines, furniture.unpaged_keep(lines)) if keep]
+
+
 def stripped(raw) -> list[list[str]]:
     """The lines left by the furniture pass, grouped by page as in ``texts``."""
     pages: dict = {page.number: [] for page in raw.pages}
@@ -166,12 +171,12 @@ def test_toc_block_ends_at_the_first_repeated_heading():
 
 def test_toc_with_tab_page_numbers_keeps_the_first_body_heading():
     lines = ["规划名称", "目  录", "第一章 发展基础\t2", "一、发展回顾\t2", "第二章 总体思路\t14", "", "前  言", "", "本规划是行动纲领。"]
-    assert furniture.clean_unpaged(lines) == ["规划名称", "", "前  言", "", "本规划是行动纲领。"]
+    assert unpaged(lines) == ["规划名称", "", "前  言", "", "本规划是行动纲领。"]
 
 
 def test_a_toc_title_without_an_end_is_kept():
     lines = ["目录", "甲", "乙"]
-    assert furniture.clean_unpaged(lines) == lines
+    assert unpaged(lines) == lines
 
 
 # ---------------------------------------------------------------------------------------
