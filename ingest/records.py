@@ -10,6 +10,8 @@ from pathlib import Path
 
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+# Between the cells of a table row in ``Line.text`` (``201 | 06 | 行政运行 | 1,511.90``).
+CELL_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from ingest.normalize import Paragraph
 from ingest.outline import Outline
 from ingest.records import Clause
 from ingest.tables import table_chunks
-from ingest.text import ends_sentence
+from ingest.text import CLOSERS, INNER_END, ends_sentence
 
 __all__ = ["SegmentSettings", "heading_kind", "heading_number", "is_marker", "segment"]
 
 _ENUM_INNER = re.compile(r"(?:^|(?<=[。；;！？：:]))([一二三四五六七八九十]{1,3})是")
-_SENT_SPLIT = re.compile(r"[。！？；!?;][”’」』）)】》]*")
+_SENT_SPLIT = re.compile(rf"[{INNER_END}][{CLOSERS}]*")
 # The closing call of a document (``让我们更加紧密地团结在以习近平同志为核心的党中央周围…``)
 # speaks for the whole document, not for the last numbered item above it.
 _CLOSING = re.compile(r"^(?:\S{0,12}！)?让我们|团结在以习近平同志为(?:核心|总书记)的党中央周围")
@@ -90,8 +90,8 @@ def _is_heading_only(text: str, kind: HeadingKind, next_kind: HeadingKind | None
         return True
     if len(text) > settings.max_heading_chars:
         return False
-    inner = re.sub(r"[。；;：:][”’」』）)】》]*$", "", text)
-    if re.search(r"[。！？；!?;]", inner):
+    inner = re.sub(rf"[。；;：:][{CLOSERS}]*$", "", text)
+    if re.search(rf"[{INNER_END}]", inner):
         return False
     # one-sentence items in a row (``1．…。`` ``2．…。``) are clauses, not headings, and so
     # is a full sentence with clauses of its own (``十五、市、区人大常委会应当…，加强监督。``)

@@ -1,4 +1,4 @@
-"""Tables as blocks (ingest.pdf_tables, ingest.tables) on literal rows and lines.
+"""Tables as blocks (ingest.readers.pdf_tables, ingest.tables) on literal rows and lines.
 
 The real budget tables are checked in tests/test_realdocs_segment.py.
 """

@@ -7,11 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page
+from ingest.records import CELL_SEPARATOR, CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
-CELL_SEPARATOR = " | "
 
 _CN_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -184,8 +183,6 @@ def _table_lines(table) -> list[Line]:
 def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
     """Body paragraphs and tables of a .docx in document order, with heading hints."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise EncryptedFile(path, "the .docx is an OLE container (password-protected or a renamed .doc); "
@@ -194,21 +191,26 @@ def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:
         raise CorruptFile(path, f"python-docx cannot open it ({type(exc).__name__}: {exc}); re-save it from Word") from exc
-    numbering = _Numbering(document)
-    lines: list[Line] = []
-
-    def walk(parent_element, parent):
-        for child in parent_element.iterchildren():
-            if child.tag == f"{_W}p":
-                lines.append(_paragraph_line(Paragraph(child, parent), numbering))
-            elif child.tag == f"{_W}tbl":
-                lines.extend(_table_lines(Table(child, parent)))
-            elif child.tag == f"{_W}sdt":
-                content = child.find(f"{_W}sdtContent")
-                if content is not None:
-                    walk(content, parent)
-
-    walk(document.element.body, document._body)
+    lines = _body_lines(document.element.body, document._body, _Numbering(document))
     if not any(ln.text.strip() for ln in lines):
         raise EmptyDocument(path, "the .docx has no text")
     return (Page(number=None, lines=tuple(lines)),)
+
+
+def _body_lines(element, parent, numbering: _Numbering) -> list[Line]:
+    """The lines of the paragraphs and tables under ``element``, in document order; content
+    controls (``w:sdt``) are opened."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[Line] = []
+    for child in element.iterchildren():
+        if child.tag == f"{_W}p":
+            lines.append(_paragraph_line(Paragraph(child, parent), numbering))
+        elif child.tag == f"{_W}tbl":
+            lines.extend(_table_lines(Table(child, parent)))
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                lines.extend(_body_lines(content, parent, numbering))
+    return lines
