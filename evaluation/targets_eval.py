@@ -29,7 +29,7 @@ from pathlib import Path
 if __name__ == "__main__":  # runnable as a script from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.normalize import _MATCH_DASHES  # the project's match form, char by char
+from ingest.text import _MATCH_DASHES  # the project's match form, char by char
 from ingest.pipeline import parse_file
 from ingest.targets import ClauseStatement, canonical_name, extract_document, same_quantity
 
@@ -71,7 +71,7 @@ def source_path(source: str) -> Path:
 
 
 def match_form_map(text: str) -> tuple[str, list[int]]:
-    """The match form of ``text`` (as ``ingest.normalize.match_form``) with, for each of its
+    """The match form of ``text`` (as ``ingest.text.match_form``) with, for each of its
     characters, the offset of the original character it came from."""
     out, where = [], []
     for i, ch in enumerate(text):

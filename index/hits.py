@@ -7,8 +7,8 @@ from typing import Sequence
 
 from index.query import ParsedQuery
 from index.records import Hit, HitRow, Scored
-from ingest.normalize import match_form
-from ingest.segment import heading_number
+from ingest.text import match_form
+from ingest.headings import heading_number
 
 
 def citation(*, title: str, path: tuple[str, ...], label: str, doc_number: str | None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from index.tokenize import CJK, query_words, segment_words
-from ingest.normalize import match_form
+from ingest.text import match_form
 
 TOKEN = re.compile(r'-?"([^"]*)"|-?“([^”]*)”|-?「([^」]*)」|\S+')
 _CJK_RUNS = re.compile(rf"[{CJK}]{{2,}}")

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
-from ingest.normalize import match_form
+from ingest.text import match_form
 from ingest.records import ParsedDocument
 
 SCHEMA = """

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ingest.text import CJK_IDEOGRAPHS as CJK  # the CJK ideograph blocks, as a regex class body
+
 Tokenizer = Callable[[str], list[str]]
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the CJK ideograph blocks, as a regex class body
 _RUN = re.compile(rf"[{CJK}]+|[A-Za-z0-9]+(?:\.[0-9]+)?")
 _CJK_RUN = re.compile(rf"[{CJK}]+")
 

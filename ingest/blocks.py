@@ -13,8 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ingest.metadata import DATE_LINE, ORG_SUFFIX, PUBLIC, is_title_line, join_title, parse_date
-from ingest.normalize import SourceLine, ends_sentence
+from ingest.dates import DATE_LINE, parse_date
+from ingest.furniture import is_public_line
+from ingest.metadata import ORG_SUFFIX, is_title_line, join_title
+from ingest.normalize import SourceLine
+from ingest.text import ends_sentence
 
 _ANNEX = re.compile(r"^附\s*件\s*\d{0,2}\s*[：:]?$")
 _MAX_TITLE_LINES = 4
@@ -68,7 +71,7 @@ def fold_inner_blocks(lines: Sequence[SourceLine]) -> InnerBlocks:
                 date = date or parse_date(t)
                 issuers = issuers or tuple(n for o in orgs for n in o.split())
                 k += 1
-                while k < len(lines) and PUBLIC.match(texts[k]):
+                while k < len(lines) and is_public_line(texts[k]):
                     k += 1
                 head = k
                 prefix = ""

@@ -1,14 +1,31 @@
-"""Page furniture removal: folios, running headers/footers, scanner stamps, tables of contents.
+"""The furniture pass: every rule that drops a line which is not the document's own text.
 
-The functions work on plain line strings so that every rule can be tested on literal
-page lines. ``clean_pages`` applies all rules to a paged document (PDF);
-``clean_unpaged`` applies the rules that make sense without pages (text, Word).
+``strip_furniture(raw)`` runs once over a document's lines, in this order:
+1. lines as written, page by page (``page_keep``, PDF text lines only: a table row is never
+   furniture): blanks, decorated folios (``— 3 —``), scanner stamps (``扫描全能王 创建``),
+   bare page numbers that run with the pages, running headers and footers, tables of
+   contents (``目录`` blocks, leader lines); without pages ``unpaged_keep``, and DOCX
+   paragraphs in a TOC style;
+2. the PDF outline dumped after the end (tab-indented lines);
+3. each line cleaned (``normalize.clean_line``, Markdown marks read), dropped when it is a
+   tab-and-page-number TOC entry, a folio (also ``3/25``), a TOC line or a stamp;
+4. a TOC with its page numbers on lines of their own; 5. short lines repeated as headers;
+6. (flattened tables gathered, ``tables.join_flat_tables``: no cell is read as a closing line)
+7. the closing block: 抄送/送/发 distribution lines, ``…印发``, ``公开方式``, ``（执笔：…）``.
+Every rule is a function over literal lines (tests/test_readers.py, tests/test_furniture.py).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
+
+from ingest.dates import DATE
+from ingest.headings import is_marker
+from ingest.normalize import SourceLine, clean_line, markdown_line
+from ingest.records import Line, RawDocument
+from ingest.tables import is_unit_line, join_flat_tables
 
 # How many lines at the top and the bottom of a page may hold headers, footers, folios.
 EDGE_LINES = 2
@@ -23,39 +40,45 @@ _DECORATED_FOLIO = re.compile(
     r"|[·•]\s*\d{1,4}\s*[·•]"
     r"|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?)$"
 )
-# Folios that are also plausible content ("3", "3/25"): removed only at a page edge and only
-# when their value follows the page number (see ``_numeric_folios``).
+# Folios that are also plausible content ("3", "3/25"): on a page removed only at its edge
+# and only when their value follows the page number (see ``_numeric_folio_drops``); a
+# cleaned "3/25" line is taken for a folio anywhere.
 _BARE_FOLIO = re.compile(r"^(\d{1,4})(?:\s*/\s*(\d{1,4}))?$")
-
+_FRACTION_FOLIO = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")
 _WATERMARK = re.compile(
     r"扫描全能王|全能扫描王|夸克扫描王|CamScanner|扫描王\s*创建|由\s*\S{1,10}\s*扫描创建"
     r"|(?i:scanned\s+(?:with|by)\s+\w+)|(?i:adobe\s+scan)|(?i:office\s+lens)"
 )
 _WATERMARK_MAX_LEN = 30
-
 _TOC_TITLE = re.compile(r"^\s*(?:目\s*录|目\s*次|(?i:contents|table\s+of\s+contents))\s*$")
 # A TOC entry with leaders and a page number: "第一章 总则……………3", "1.食品工业……（116）".
-_TOC_LEADER = re.compile(
-    r"(?:\.{3,}|…{2,}|·{3,}|．{3,}|。{3,}|-{4,}|－{3,}|_{4,}|—{3,})\s*[（(]?\d{1,4}[）)]?\s*$"
-)
+_TOC_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|．{3,}|。{3,}|-{4,}|－{3,}|_{4,}|—{3,})\s*[（(]?\d{1,4}[）)]?\s*$")
+_LEADER_TAIL = re.compile(r"(?:\.{2,}|…+|·{2,}|．{2,}|。{2,}|-{3,}|－{2,}|_{3,}|—{2,})\s*(?:[（(]?\d{1,4}[）)]?)?\s*$")
 # Inside a TOC: an entry followed by a page number after a tab or spaces ("前 言\t1").
 _TOC_PAGE_SUFFIX = re.compile(r"^(?P<entry>.*?\S)[\t ]+[（(]?\d{1,4}[）)]?\s*$")
+# Anywhere, before cleaning: a heading, a tab, a page number.
+_TAB_TOC = re.compile(r"\S[ \u3000]*\t+[ \u3000]*\d{1,4}[ \u3000]*$")
+_BARE_PAGE = re.compile(r"^\d{1,3}$")
 _SENTENCE_MARK = re.compile(r"[。；;！？]")
 # A TOC that does not end within this many lines is not a TOC: keep the text.
 _TOC_MAX_LINES = 400
-
-
-_UNIT_LINE = re.compile(r"^(?:.{0,30}\s*)?(?:计量)?单\s*位\s*[：:]\s*\S{1,8}$")
-
-
-def is_unit_line(text: str) -> bool:
-    """True for a table's unit line: ``单位：万元``, ``部门：XX局 单位：万元``."""
-    return bool(_UNIT_LINE.match(text.strip()))
+_HAS_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
+_DISTRIBUTION = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|主\s*送|送|报|发|印\s*发)\s*[：:]")
+_PRINTED = re.compile(rf"^.{{2,40}}?{DATE.pattern}\s*印发$")
+_PUBLIC = re.compile(r"^[（(]\s*此件.{0,12}[）)]$|^公开方式[：:]")
+_WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
+# The closing block starts in the last 40% of the lines; a writer note in the last 12.
+_CLOSING_SHARE, _WRITER_WINDOW = 0.6, 12
 
 
 def is_folio(text: str) -> bool:
     """True for a line that is unmistakably a page number (``— 3 —``, ``第3页``, ``- 3 -``)."""
     return bool(_DECORATED_FOLIO.match(text.strip()))
+
+
+def is_line_folio(text: str) -> bool:
+    """A page number once lines are cleaned: a decorated folio or a fraction (``3/25``)."""
+    return is_folio(text) or bool(_FRACTION_FOLIO.match(text.strip()))
 
 
 def is_watermark(text: str) -> bool:
@@ -74,6 +97,26 @@ def is_toc_title(text: str) -> bool:
     return bool(_TOC_TITLE.match(text))
 
 
+def is_toc_line(text: str) -> bool:
+    """A table-of-contents line: ``目录`` or an entry with ``……`` leaders and a page number."""
+    return is_toc_title(text) or is_toc_leader(text)
+
+
+def is_public_line(text: str) -> bool:
+    """A publication note: ``（此件主动公开）``, ``公开方式：主动公开``."""
+    return bool(_PUBLIC.match(text))
+
+
+def is_distribution_line(text: str) -> bool:
+    """The start of the distribution block: ``送：``, ``发：``, ``抄送：``, ``报：``."""
+    return bool(_DISTRIBUTION.match(text.strip()))
+
+
+# --- rules on the lines as written, page by page ------------------------------------
+
+Drops = set[tuple[int, int]]  # (page index, line index) of lines to drop
+
+
 def _mask(text: str) -> str:
     """The comparison key of a header/footer line: digits masked, whitespace dropped."""
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
@@ -81,33 +124,26 @@ def _mask(text: str) -> str:
 
 def _edge_indexes(count: int) -> list[int]:
     """Indexes of the first and last ``EDGE_LINES`` lines of a page of ``count`` lines."""
-    head = list(range(min(EDGE_LINES, count)))
-    tail = list(range(max(count - EDGE_LINES, 0), count))
-    return sorted(set(head + tail))
+    return sorted(set(range(min(EDGE_LINES, count))) | set(range(max(count - EDGE_LINES, 0), count)))
 
 
-def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
-    """Drop header/footer lines that recur, digits masked, at the edge of most pages.
-
-    A line counts as running when its masked form is at the top or bottom of at least
-    three pages and of at least half of the pages that have text.
-    """
+def _running_drops(pages: Sequence[Sequence[str]]) -> Drops:
+    """Header/footer lines that recur, digits masked, at the top or bottom of at least three
+    pages and of at least half of the pages that have text."""
     counts: Counter[str] = Counter()
     for lines in pages:
-        keys = {_mask(lines[i]) for i in _edge_indexes(len(lines))}
-        counts.update(k for k in keys if k)
-    text_pages = sum(1 for lines in pages if lines)
-    threshold = max(3, (text_pages + 1) // 2)
+        counts.update(k for k in {_mask(lines[i]) for i in _edge_indexes(len(lines))} if k)
+    threshold = max(3, (sum(1 for lines in pages if lines) + 1) // 2)
     # A sentence is body text however often it recurs; headers and footers are labels.
     # A table's unit line (单位：万元) recurs above every table and belongs to each.
     running = {key for key, n in counts.items() if n >= threshold and not key.endswith("。") and not is_unit_line(key)}
-    if not running:
-        return [list(lines) for lines in pages]
-    out = []
-    for lines in pages:
-        edges = set(_edge_indexes(len(lines)))
-        out.append([ln for i, ln in enumerate(lines) if not (i in edges and _mask(ln) in running)])
-    return out
+    return {(p, i) for p, lines in enumerate(pages) for i in _edge_indexes(len(lines)) if _mask(lines[i]) in running}
+
+
+def strip_running_lines(pages: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Drop running headers and footers (see ``_running_drops``) from pages of lines."""
+    drops = _running_drops(pages)
+    return [[ln for i, ln in enumerate(lines) if (p, i) not in drops] for p, lines in enumerate(pages)]
 
 
 def _numeric_value(text: str) -> int | None:
@@ -115,28 +151,19 @@ def _numeric_value(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def strip_numeric_folios(pages: Sequence[Sequence[str]], numbers: Sequence[int]) -> list[list[str]]:
-    """Drop bare page numbers (``3``, ``3/25``) at the top or bottom line of pages.
-
-    A bare number is only a folio when it runs with the page number: its offset from the
-    physical page number (printed 1 on page 3 gives -2) must be shared by at least two
-    pages and by most candidates, so a stray table figure on one page stays.
-    """
-    offsets: Counter[int] = Counter()
-    candidates: list[tuple[int, int, int]] = []  # (page index, line index, offset)
-    for p, (lines, number) in enumerate(zip(pages, numbers)):
-        for i in {0, len(lines) - 1} if lines else ():
-            value = _numeric_value(lines[i])
-            if value is not None:
-                candidates.append((p, i, value - number))
-                offsets[value - number] += 1
-    if not offsets:
-        return [list(lines) for lines in pages]
-    offset, n = offsets.most_common(1)[0]
+def _numeric_folio_drops(pages: Sequence[Sequence[str]], numbers: Sequence[int]) -> Drops:
+    """Bare page numbers (``3``, ``3/25``) on the top or bottom line of pages, when they run
+    with the page number: their offset from the physical page number (printed 1 on page 3
+    gives -2) is shared by at least two pages and by most candidates, so a stray table
+    figure on one page stays."""
+    candidates = [(p, i, value - number) for p, (lines, number) in enumerate(zip(pages, numbers))
+                  for i in ({0, len(lines) - 1} if lines else ()) if (value := _numeric_value(lines[i])) is not None]
+    if not candidates:
+        return set()
+    offset, n = Counter(off for _, _, off in candidates).most_common(1)[0]
     if n < 2 or n * 2 < len(candidates):
-        return [list(lines) for lines in pages]
-    drop = {(p, i) for p, i, off in candidates if off == offset}
-    return [[ln for i, ln in enumerate(lines) if (p, i) not in drop] for p, lines in enumerate(pages)]
+        return set()
+    return {(p, i) for p, i, off in candidates if off == offset}
 
 
 def _toc_key(text: str) -> str:
@@ -145,95 +172,178 @@ def _toc_key(text: str) -> str:
     match = _TOC_PAGE_SUFFIX.match(stripped)
     if match:
         stripped = match.group("entry")
-    stripped = re.sub(r"(?:\.{2,}|…+|·{2,}|．{2,}|。{2,}|-{3,}|－{2,}|_{3,}|—{2,})\s*(?:[（(]?\d{1,4}[）)]?)?\s*$", "", stripped)
-    return re.sub(r"\s+", "", stripped)
+    return re.sub(r"\s+", "", _LEADER_TAIL.sub("", stripped))
 
 
-def strip_toc(pages: Sequence[Sequence[str]]) -> list[list[str]]:
-    """Drop tables of contents: leader lines anywhere, and the block under a ``目录`` title."""
-    drop = toc_lines(pages)
-    return [[ln for i, ln in enumerate(lines) if (p, i) not in drop] for p, lines in enumerate(pages)]
-
-
-def toc_lines(pages: Sequence[Sequence[str]]) -> set[tuple[int, int]]:
-    """The (page index, line index) of table-of-contents lines: leader lines anywhere, and
-    the block under a ``目录`` title.
-
-    The block ends at the first line that repeats an entry already listed (the body's first
-    heading) or reads like body text (a sentence mark, or a long line); if it never ends,
-    it was not a TOC and only the leader lines are dropped.
-    """
+def toc_lines(pages: Sequence[Sequence[str]]) -> Drops:
+    """The (page index, line index) of TOC lines: leader lines, the block under a ``目录`` title."""
     flat = [(p, i, ln) for p, lines in enumerate(pages) for i, ln in enumerate(lines)]
-    drop: set[tuple[int, int]] = {(p, i) for p, i, ln in flat if is_toc_leader(ln)}
+    drop: Drops = {(p, i) for p, i, ln in flat if is_toc_leader(ln)}
     pos = 0
     while pos < len(flat):
-        p, i, ln = flat[pos]
-        if not is_toc_title(ln):
-            pos += 1
-            continue
-        block = [(p, i)]
-        seen: set[str] = set()
-        end = None
-        numbered = []  # positions in block of lines carrying a page number
-        for q in range(pos + 1, min(len(flat), pos + 1 + _TOC_MAX_LINES)):
-            qp, qi, text = flat[q]
-            stripped = text.strip()
-            has_page = bool(_TOC_PAGE_SUFFIX.match(stripped)) or is_toc_leader(stripped)
-            if has_page or _numeric_value(stripped) is not None:
-                numbered.append(len(block))
-                if has_page:
-                    seen.add(_toc_key(stripped))
-            if not stripped or has_page or _numeric_value(stripped) is not None:
-                block.append((qp, qi))
-                continue
-            key = _toc_key(stripped)
-            if key in seen or _SENTENCE_MARK.search(stripped) or len(key) > 60:
-                end = q
-                break
-            seen.add(key)
-            block.append((qp, qi))
-        if end is None:
-            pos += 1
-            continue
-        if len(numbered) >= 3:
-            # In a TOC with page numbers, unnumbered lines after the last number are the
-            # body's first heading (``前言``), not entries.
-            block = block[: numbered[-1] + 1]
+        block, end = _toc_block(flat, pos) if is_toc_title(flat[pos][2]) else ([], None)
         drop.update(block)
-        pos = end
+        pos = end if end is not None else pos + 1
     return drop
 
 
-def clean_pages(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = None) -> list[list[str]]:
-    """Apply every furniture rule to the lines of a paged document, page by page.
+def _toc_block(flat: Sequence[tuple[int, int, str]], pos: int) -> tuple[list[tuple[int, int]], int | None]:
+    """The lines of the TOC under the title at ``pos`` and the position where the body starts:
+    at the first line that repeats an entry (the body's first heading) or reads like body
+    text (a sentence mark, a long line). A block that never ends is no TOC: ``([], None)``."""
+    block = [flat[pos][:2]]
+    seen: set[str] = set()
+    numbered = []  # positions in block of lines carrying a page number
+    for q in range(pos + 1, min(len(flat), pos + 1 + _TOC_MAX_LINES)):
+        stripped = flat[q][2].strip()
+        has_page = bool(_TOC_PAGE_SUFFIX.match(stripped)) or is_toc_leader(stripped)
+        bare = _numeric_value(stripped) is not None
+        if has_page or bare:
+            numbered.append(len(block))
+            if has_page:
+                seen.add(_toc_key(stripped))
+        if stripped and not has_page and not bare:
+            key = _toc_key(stripped)
+            if key in seen or _SENTENCE_MARK.search(stripped) or len(key) > 60:
+                # In a TOC with page numbers, unnumbered lines after the last number are the
+                # body's first heading (``前言``), not entries.
+                return (block[: numbered[-1] + 1] if len(numbered) >= 3 else block), q
+            seen.add(key)
+        block.append(flat[q][:2])
+    return [], None
 
-    ``numbers`` are the physical page numbers (1-based); they default to 1..n.
-    """
+
+def page_keep(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = None) -> list[list[int]]:
+    """The indexes of the lines of each page that are not furniture (rules of step 1);
+    ``numbers`` are the physical page numbers (1-based), by default 1..n."""
     numbers = list(numbers) if numbers is not None else list(range(1, len(pages) + 1))
-    cleaned = [[ln for ln in lines if ln.strip() and not is_folio(ln) and not is_watermark(ln)] for lines in pages]
-    cleaned = strip_numeric_folios(cleaned, numbers)
-    cleaned = strip_running_lines(cleaned)
-    # Folios may sit inside a running footer line that is gone now; bare numbers revealed
-    # at the new edge are caught by a second pass.
-    cleaned = strip_numeric_folios(cleaned, numbers)
-    return strip_toc(cleaned)
+    kept = [[i for i, ln in enumerate(lines) if ln.strip() and not is_folio(ln) and not is_watermark(ln)]
+            for lines in pages]
+    # Folios may sit inside a running footer line; bare numbers revealed at the new edge
+    # are caught by the second folio rule.
+    folios = partial(_numeric_folio_drops, numbers=numbers)
+    for rule in (folios, _running_drops, folios, toc_lines):
+        drops = rule([[pages[p][i] for i in ix] for p, ix in enumerate(kept)])
+        kept = [[i for j, i in enumerate(ix) if (p, j) not in drops] for p, ix in enumerate(kept)]
+    return kept
+
+
+def clean_pages(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = None) -> list[list[str]]:
+    """The lines of each page that ``page_keep`` keeps."""
+    return [[pages[p][i] for i in ix] for p, ix in enumerate(page_keep(pages, numbers))]
 
 
 def unpaged_keep(lines: Sequence[str]) -> list[bool]:
-    """For each line of an unpaged document, whether it survives stamps, folios and TOC rules.
-
-    Blank lines are kept: in text files they may separate paragraphs.
-    """
+    """For each line of an unpaged document, whether it survives stamps, folios and TOC rules
+    (blank lines are kept: in text files they may separate paragraphs)."""
     toc = {i for _, i in toc_lines([lines])}
-    return [
-        i not in toc and not (ln.strip() and (is_folio(ln) or is_watermark(ln)))
-        for i, ln in enumerate(lines)
-    ]
+    return [i not in toc and not (ln.strip() and (is_folio(ln) or is_watermark(ln))) for i, ln in enumerate(lines)]
 
 
-def clean_unpaged(lines: Sequence[str]) -> list[str]:
-    """Apply the rules that need no pages (stamps, decorated folios, TOC) to a line list.
+def _written(raw: RawDocument) -> list[tuple[Line, int | None]]:
+    """Step 1: the document's lines with their page, furniture as written dropped."""
+    if raw.pages and all(page.number is not None for page in raw.pages):
+        text_lines = [[ln.text for ln in page.lines if not ln.table] for page in raw.pages]
+        kept = page_keep(text_lines, [page.number for page in raw.pages])
+        out = []
+        for page, keep in zip(raw.pages, map(set, kept)):
+            position = iter(range(len(page.lines)))  # a text line's index among the page's text lines
+            out.extend((ln, page.number) for ln in page.lines if ln.table or next(position) in keep)
+        return out
+    lines = [(ln, page.number) for page in raw.pages for ln in page.lines if not ln.toc]
+    return [pair for pair, keep in zip(lines, unpaged_keep([ln.text for ln, _ in lines])) if keep]
 
-    Blank lines are kept: in text files they may separate paragraphs.
-    """
-    return [ln for ln, keep in zip(lines, unpaged_keep(lines)) if keep]
+
+# --- rules on cleaned lines ----------------------------------------------------------
+
+def _drop_outline(lines: list[tuple[Line, int | None]]) -> list[tuple[Line, int | None]]:
+    """Step 2: the PDF outline dumped after the end (seed 000): tab-indented last lines."""
+    end = len(lines)
+    while end > 0 and (not lines[end - 1][0].text.strip() or lines[end - 1][0].text.startswith("\t")):
+        end -= 1
+    return lines[:end] if any(ln.text.startswith("\t") for ln, _ in lines[end:]) else lines
+
+
+def _source_line(line: Line, page: int | None, markdown: bool) -> SourceLine | None:
+    """Step 3: one line cleaned, or None when it is furniture."""
+    text, hint = line.text, line.heading_hint
+    if markdown:
+        read = markdown_line(text)
+        if read is None:
+            return None
+        text, hint = read[0], read[1] if read[1] is not None else hint
+    if line.table:
+        return SourceLine(text=clean_line(text), page=page, table=True)
+    if _TAB_TOC.search(text):  # a TOC entry: heading, tab, page number
+        return None
+    text = clean_line(text)
+    if not text or is_line_folio(text) or is_toc_line(text) or is_watermark(text):
+        return None
+    return SourceLine(text=text, page=page, hint=hint)
+
+
+def drop_toc_page_lines(lines: list[SourceLine]) -> list[SourceLine]:
+    """Step 4: a table of contents whose page numbers sit on lines of their own: three or
+    more pairs of a short heading line and a bare page number (``第一章 …`` / ``6``)."""
+    keep = [True] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and len(lines[j].text) <= 40 and _BARE_PAGE.match(lines[j + 1].text) \
+                and not _BARE_PAGE.match(lines[j].text) and not lines[j].table and not lines[j + 1].table:
+            j += 2
+        if j - i >= 6:
+            keep[i:j] = [False] * (j - i)
+            i = j
+        else:
+            i += 1
+    return [l for l, k in zip(lines, keep) if k]
+
+
+def drop_repeated_lines(lines: list[SourceLine]) -> list[SourceLine]:
+    """Step 5: short lines repeated as running headers: on 3+ pages (3+ times, not a heading),
+    or a dated header repeated (the first one kept: the metadata may read its date)."""
+    pages_of: dict[str, set] = {}
+    for l in lines:
+        pages_of.setdefault(l.text, set()).add(l.page)
+    counts = Counter(l.text for l in lines if len(l.text) <= 40 and not l.table)
+    repeated = {
+        t for t, c in counts.items()
+        if ((len(pages_of[t] - {None}) >= 3 and c >= 3 and not is_marker(t)) or (c >= 2 and _HAS_DATE.search(t) and len(t) <= 30))
+        and not is_unit_line(t)
+    }
+    seen: set[str] = set()
+    out = []
+    for l in lines:
+        if l.text in repeated and not l.table:
+            if l.text in seen or len(pages_of[l.text] - {None}) >= 3:
+                continue
+            seen.add(l.text)
+        out.append(l)
+    return out
+
+
+def drop_closing_block(lines: list[SourceLine]) -> list[SourceLine]:
+    """Step 7: from the first ``抄送：``/``送：``/``发：`` or ``…印发`` line in the last 40% to the
+    end; trailing ``公开方式：…`` lines; a ``（执笔：…）`` note in the last 12 lines."""
+    texts = [l.text for l in lines]
+    n = len(texts)
+    n = next((k for k in range(int(n * _CLOSING_SHARE), n)
+              if is_distribution_line(texts[k]) or _PRINTED.match(texts[k])), n)
+    while n > 0 and is_public_line(texts[n - 1]):
+        n -= 1
+    out = lines[:n]
+    writer = next((k for k in range(max(0, n - _WRITER_WINDOW), n) if _WRITER.match(texts[k])), None)
+    if writer is not None:
+        end = next((j for j in range(writer, n) if texts[j].endswith(("）", ")"))), n - 1)
+        del out[writer : end + 1]
+    return out
+
+
+def strip_furniture(raw: RawDocument) -> list[SourceLine]:
+    """The furniture pass over a reader's document (steps 1-7 of the module docstring):
+    its cleaned lines in order, with their pages, furniture gone, flattened tables gathered."""
+    written = _drop_outline(_written(raw))
+    lines = [sl for line, page in written if (sl := _source_line(line, page, raw.format == "md")) is not None]
+    lines = drop_repeated_lines(drop_toc_page_lines(lines))
+    return drop_closing_block(join_flat_tables(lines))

@@ -3,6 +3,7 @@ parsed files, for choosing ``SegmentSettings`` bounds. Prints percentiles per fo
 overall; writes nothing."""
 from __future__ import annotations
 
+import argparse
 import sys
 
 from ingest.pipeline import iter_files, parse_file
@@ -19,8 +20,11 @@ def percentiles(values: list[int]) -> dict[int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the clause length percentiles of every readable file under the given paths."""
+    parser = argparse.ArgumentParser(prog="python -m ingest.lengths", description=__doc__)
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (walked recursively)")
+    args = parser.parse_args(argv)
     by_format: dict[str, list[int]] = {}
-    for path in iter_files(argv if argv is not None else sys.argv[1:]):
+    for path in iter_files(args.paths):
         try:
             doc = parse_file(path)
         except IngestError as exc:

@@ -1,10 +1,11 @@
 """Document metadata read from the text itself, and the lines it uses up.
 
-Top of a document: masthead (``西咸新区研究院 2024年4月2日``, ``XX办公厅文件``), 发文字号
-(``国发〔2021〕3号``; ``[]`` ``（）`` ``【】`` variants are written ``〔〕``), the title (up to
-four short lines), the author line (``西咸研究院课题组``) and the 主送机关 line. Bottom:
-the signature (issuer names above a standalone date), ``（执笔：…）``, the 抄送/送/发
-distribution block and the ``…印发`` line. None of these lines becomes a clause.
+Top of a document (``read_top``): masthead (``西咸新区研究院 2024年4月2日``, ``XX办公厅文件``),
+发文字号 (``国发〔2021〕3号``; ``[]`` ``（）`` ``【】`` variants are written ``〔〕``), the title (up
+to four short lines), the author line (``西咸研究院课题组``) and the 主送机关 line; a Markdown
+law's title and its 通过/修正 lines (``read_law_top``). Bottom (``read_signature``): the
+issuer names above a standalone date. None of these lines becomes a clause. The closing
+block under the signature (抄送, 印发, 执笔) is page furniture, gone before this module runs.
 """
 from __future__ import annotations
 
@@ -12,27 +13,24 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ingest.headings import cn_value
-from ingest.normalize import SourceLine, display_width, ends_sentence, is_distribution_line, typical_width
+from ingest.dates import CN_DATE, DATE, DATE_LINE, parse_date
+from ingest.headings import is_marker
+from ingest.normalize import SourceLine, typical_width
 from ingest.records import DocumentMeta
-from ingest.segment import is_marker
+from ingest.text import HAN_BASIC, display_width, ends_sentence
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGIT.update({"零": 0, "○": 0, "O": 0, "Ｏ": 0, "o": 0})
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([〇零○OＯo一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-DATE_LINE = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern})\s*(?:[）)]|印发|发布|通过)?$")
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,14})\s*[〔\[（(【]\s*(\d{4})\s*[〕\]）)】]\s*第?\s*(\d{1,5})\s*号")
+_DOC_NUMBER = re.compile(rf"([{HAN_BASIC}]{{1,14}})\s*[〔\[（(【]\s*(\d{{4}})\s*[〕\]）)】]\s*第?\s*(\d{{1,5}})\s*号")
 ORG_SUFFIX = re.compile(r"(?:厅|部|委|局|院|政府|委员会|办公室|中心|小组|协会|学会|总会|研究所|公司|银行|署|社|办|会|处|室|所)$")
-_MASTHEAD_DATE = re.compile(rf"^(\D{{2,30}}?)\s*{_DATE.pattern}$")
+_MASTHEAD_DATE = re.compile(rf"^(\D{{2,30}}?)\s*{DATE.pattern}$")
 _AUTHOR = re.compile(r"^(?:(?:作者|撰稿|课题组)[：:]\s*.+|.{2,24}(?:课题组|调研组|研究组|编写组|写作组))$")
-_WRITER = re.compile(r"^[（(]\s*(?:执笔|撰稿)")
-_PRINTED = re.compile(rf"^.{{2,40}}?{_DATE.pattern}\s*印发$")
-_LAW_DATE_LINE = re.compile(rf"^[（(]?\s*{_DATE.pattern}.{{0,200}}(?:通过|公布|发布|施行|修正|修订|批准|决定)")
+_LAW_DATE_LINE = re.compile(rf"^[（(]?\s*{DATE.pattern}.{{0,200}}(?:通过|公布|发布|施行|修正|修订|批准|决定)")
 _POSTED = re.compile(r"^(\D{2,30}?)\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # web page byline
 _YEAR_MONTH = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*[）)]?$")
-PUBLIC = re.compile(r"^[（(]\s*此件.{0,12}[）)]$|^公开方式[：:]")
 _SKIP_TOP = re.compile(r"^(?:签发人|份号|密级|特急|加急|平急|[★☆]|[\dA-Z]{6}$|机密|秘密|公开方式)")
+_VERSION = re.compile(r"通过|公布|发布|修正|修订|批准|决定")
+_INFO_END = "<!-- INFO END -->"
+_TOP_LINES = 12  # the masthead and title block lie within the first lines
+_MAX_TITLE_LINES = 4
 _TYPES: tuple[tuple[str, str], ...] = (
     ("规划纲要", "规划"), ("实施方案", "方案"), ("工作方案", "方案"), ("行动方案", "方案"), ("方案", "方案"),
     ("实施意见", "意见"), ("指导意见", "意见"), ("意见", "意见"), ("通知", "通知"), ("通报", "通报"),
@@ -52,20 +50,29 @@ class MetaSplit:
     body: tuple[bool, ...]
 
 
-def parse_date(text: str) -> str | None:
-    """The first date in ``text`` as ISO ``yyyy-mm-dd`` (``2024年4月2日``, ``二〇二四年四月二日``)."""
-    m = _DATE.search(text)
-    if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    else:
-        m = _CN_DATE.search(text)
-        if not m:
-            return None
-        y = int("".join(str(_CN_DIGIT[c]) for c in m.group(1)))
-        mo, d = cn_value(m.group(2)), cn_value(m.group(3))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+@dataclass(frozen=True)
+class TopBlock:
+    """What the top of a document says. Lines ``[0, end)`` are metadata, and line ``end``
+    too when ``addressee`` (a 主送机关 line such as ``各区县人民政府、…：``)."""
+
+    end: int
+    title_parts: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()  # masthead and byline organs
+    date: str | None = None
+    doc_number: str | None = None
+    author: str | None = None
+    addressee: bool = False
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The issuer names above a standalone date at the end; lines ``[start, end)`` hold it
+    (``start == end`` when there is no signature)."""
+
+    start: int
+    end: int
+    date: str | None = None
+    orgs: tuple[str, ...] = ()
 
 
 def parse_doc_number(text: str) -> str | None:
@@ -109,105 +116,127 @@ def is_title_line(text: str) -> bool:
 
 def split_meta(lines: Sequence[SourceLine], *, source: str, pages: int | None = None) -> MetaSplit:
     """Read the metadata from the top and bottom lines and mark which lines are body text."""
-    n = len(lines)
-    body = [True] * n
     texts = [l.text for l in lines]
-    orgs: list[str] = []
-    date = doc_number = author = None
-    title_parts: list[str] = []
-
-    info_end = next((k for k, t in enumerate(texts) if t.strip() == "<!-- INFO END -->"), None)
-    i = 0
-    if info_end is not None or (n and lines[0].hint == 1 and source.lower().endswith(".md")):
-        # markdown law: "# 标题", then its 通过/修正 date lines (the last one dates this version)
-        while i < n and lines[i].hint == 1 and len(title_parts) < 3:  # 中华人民共和国民法典 / 物权编
-            title_parts.append(texts[i])
-            body[i] = False
-            i += 1
-        title_parts = [" ".join(title_parts)]  # separate "#" lines are separate phrases
-        if info_end is None:
-            info_end = _info_block_end(lines, i)
-        enacted = None
-        while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
-            # the version's date: its latest 通过/修正 line; a 施行 line only when there is no other
-            if re.search(r"通过|公布|发布|修正|修订|批准|决定", texts[i]):
-                date = parse_date(texts[i]) or date
-            else:
-                enacted = parse_date(texts[i]) or enacted
-            body[i] = False
-            i += 1
-        date = date or enacted
+    info_end = next((k for k, t in enumerate(texts) if t.strip() == _INFO_END), None)
+    if info_end is not None or (lines and lines[0].hint == 1 and source.lower().endswith(".md")):
+        top = read_law_top(lines, info_end)
     else:
-        limit = min(n, 12)
-        width, share = typical_width([l for l in lines if not l.table])
-        while i < limit:
-            t = texts[i]
-            if lines[i].table:
-                break
-            m = _MASTHEAD_DATE.match(t)
-            posted = _POSTED.match(t)
-            if posted and ORG_SUFFIX.search(posted.group(1).strip()):
-                orgs.append(posted.group(1).strip())  # the page's byline; its time is not the 成文日期
-            elif m and not title_parts:
-                orgs.append(m.group(1).strip())
-                date = parse_date(t)
-            elif _is_doc_number_line(t) and not title_parts:
-                doc_number = parse_doc_number(t)
-            elif not title_parts and (_is_masthead(t) or _SKIP_TOP.match(t)) and len(t) <= 40:
-                if _is_masthead(t):
-                    org = re.sub(r"\s*文\s*件$", "", t).replace(" ", "")
-                    if orgs and org in ("办公厅", "办公室"):  # 南宁市人民政府 / 办 公 厅 文 件
-                        orgs[-1] += org
-                    else:
-                        orgs.append(org)
-            elif (not title_parts and ORG_SUFFIX.search(t) and len(t) <= 20
-                  and any(_is_doc_number_line(x) for x in texts[i + 1 : i + 3])):
-                orgs.append(t)
-            elif (is_title_line(t) and len(title_parts) < 4 and lines[i].hint in (None, 0, 1)
-                  and not (title_parts and doc_type_of("".join(title_parts)))
-                  and not _starts_wrapped_paragraph(texts, i, width if share >= 0.5 else 0.0)):
-                title_parts.append(t)
-            else:
-                break
-            body[i] = False
-            i += 1
-        if not title_parts:  # no title block: the body starts at the top
-            for k in range(i):
-                body[k] = False
-        while i < n and (_AUTHOR.match(texts[i]) or DATE_LINE.match(texts[i]) or _YEAR_MONTH.match(texts[i])):
-            if _AUTHOR.match(texts[i]):
-                author = texts[i]
-            elif _YEAR_MONTH.match(texts[i]):  # ``2016年11月``: a month only, kept as ISO yyyy-mm
-                ym = _YEAR_MONTH.match(texts[i])
-                date = date or f"{int(ym.group(1)):04d}-{int(ym.group(2)):02d}"
-            else:
-                date = date or parse_date(texts[i])
-            body[i] = False
-            i += 1
-        if i < n and title_parts and texts[i].endswith(("：", ":")) and len(texts[i]) <= 300 \
-                and ("、" in texts[i] or texts[i].startswith("各")):
-            body[i] = False  # 主送机关
-    top_end = i
-
-    issuers = _read_bottom(texts, body, top_end)
-    if issuers["date"]:
-        date = issuers["date"]
-    signers = issuers["orgs"]
-    title = join_title(title_parts) if title_parts else re.sub(r"\.[^.]+$", "", source.replace("\\", "/").split("/")[-1])
-    issuer = "、".join(signers or title_issuers(title) or orgs) or None
-    meta = DocumentMeta(
-        title=title,
-        issuer=issuer,
-        doc_number=doc_number,
-        date=date,
-        doc_type=doc_type_of(title),
-        author=author,
-        pages=pages,
-    )
+        top = read_top(lines)
+    signature = read_signature(texts, top.end)
+    body = [k >= top.end and not (top.addressee and k == top.end) and not signature.start <= k < signature.end
+            for k in range(len(lines))]
+    name = source.replace("\\", "/").split("/")[-1]
+    title = join_title(list(top.title_parts)) if top.title_parts else re.sub(r"\.[^.]+$", "", name)
+    issuer = "、".join(signature.orgs or title_issuers(title) or top.orgs) or None
+    meta = DocumentMeta(title=title, issuer=issuer, doc_number=top.doc_number, date=signature.date or top.date,
+                        doc_type=doc_type_of(title), author=top.author, pages=pages)
     return MetaSplit(meta=meta, body=tuple(body))
 
 
-_DATE_START = re.compile(rf"^[（(]?\s*(?:{_DATE.pattern}|{_CN_DATE.pattern}|\d{{4}}-\d{{1,2}}-\d{{1,2}})")
+def read_law_top(lines: Sequence[SourceLine], info_end: int | None) -> TopBlock:
+    """A Markdown law: its ``#`` title lines, then its 通过/修正 date lines (the last one
+    dates this version; a 施行 line only when there is no other)."""
+    texts = [l.text for l in lines]
+    n, i = len(lines), 0
+    parts: list[str] = []
+    while i < n and lines[i].hint == 1 and len(parts) < 3:  # 中华人民共和国民法典 / 物权编
+        parts.append(texts[i])
+        i += 1
+    if info_end is None:
+        info_end = _info_block_end(lines, i)
+    date = enacted = None
+    while i < n and (i <= (info_end or 0) or _LAW_DATE_LINE.match(texts[i])):
+        if _VERSION.search(texts[i]):
+            date = parse_date(texts[i]) or date
+        else:
+            enacted = parse_date(texts[i]) or enacted
+        i += 1
+    # separate "#" lines are separate phrases of one title
+    return TopBlock(end=i, title_parts=(" ".join(parts),), date=date or enacted)
+
+
+@dataclass
+class _Top:
+    """The top block as it is read, line by line."""
+
+    orgs: list[str]
+    title: list[str]
+    date: str | None = None
+    doc_number: str | None = None
+
+
+def _take_top_line(top: _Top, texts: Sequence[str], i: int, *, hint: int | None, width: float) -> bool:
+    """Read line ``i`` of the top block into ``top``; False when the block ends before it."""
+    t = texts[i]
+    masthead_date = _MASTHEAD_DATE.match(t)
+    posted = _POSTED.match(t)
+    if posted and ORG_SUFFIX.search(posted.group(1).strip()):
+        top.orgs.append(posted.group(1).strip())  # the page's byline; its time is not the 成文日期
+    elif masthead_date and not top.title:
+        top.orgs.append(masthead_date.group(1).strip())
+        top.date = parse_date(t)
+    elif _is_doc_number_line(t) and not top.title:
+        top.doc_number = parse_doc_number(t)
+    elif not top.title and (_is_masthead(t) or _SKIP_TOP.match(t)) and len(t) <= 40:
+        if _is_masthead(t):
+            org = re.sub(r"\s*文\s*件$", "", t).replace(" ", "")
+            if top.orgs and org in ("办公厅", "办公室"):  # 南宁市人民政府 / 办 公 厅 文 件
+                top.orgs[-1] += org
+            else:
+                top.orgs.append(org)
+    elif (not top.title and ORG_SUFFIX.search(t) and len(t) <= 20
+          and any(_is_doc_number_line(x) for x in texts[i + 1 : i + 3])):
+        top.orgs.append(t)
+    elif (is_title_line(t) and len(top.title) < _MAX_TITLE_LINES and hint in (None, 0, 1)
+          and not (top.title and doc_type_of("".join(top.title)))
+          and not _starts_wrapped_paragraph(texts, i, width)):
+        top.title.append(t)
+    else:
+        return False
+    return True
+
+
+def read_top(lines: Sequence[SourceLine]) -> TopBlock:
+    """The masthead, 发文字号 and title block of the first lines, then the author and date
+    lines under it and the 主送机关 line."""
+    texts = [l.text for l in lines]
+    n = len(lines)
+    width, share = typical_width([l for l in lines if not l.table])
+    top = _Top(orgs=[], title=[])
+    i = 0
+    while i < min(n, _TOP_LINES) and not lines[i].table \
+            and _take_top_line(top, texts, i, hint=lines[i].hint, width=width if share >= 0.5 else 0.0):
+        i += 1
+    date, author = top.date, None
+    while i < n and (_AUTHOR.match(texts[i]) or DATE_LINE.match(texts[i]) or _YEAR_MONTH.match(texts[i])):
+        if _AUTHOR.match(texts[i]):
+            author = texts[i]
+        elif _YEAR_MONTH.match(texts[i]):  # ``2016年11月``: a month only, kept as ISO yyyy-mm
+            ym = _YEAR_MONTH.match(texts[i])
+            date = date or f"{int(ym.group(1)):04d}-{int(ym.group(2)):02d}"
+        else:
+            date = date or parse_date(texts[i])
+        i += 1
+    addressee = bool(i < n and top.title and texts[i].endswith(("：", ":")) and len(texts[i]) <= 300
+                     and ("、" in texts[i] or texts[i].startswith("各")))
+    return TopBlock(end=i, title_parts=tuple(top.title), orgs=tuple(top.orgs), date=date,
+                    doc_number=top.doc_number, author=author, addressee=addressee)
+
+
+def read_signature(texts: Sequence[str], top_end: int) -> Signature:
+    """The signature at the end: a standalone date as the last line (below the top block)
+    and the short organ names right above it."""
+    n = len(texts)
+    last = n - 1
+    if not (last > top_end and DATE_LINE.match(texts[last])):
+        return Signature(start=n, end=n)
+    k = last - 1
+    while k >= top_end and len(texts[k]) <= 30 and ORG_SUFFIX.search(texts[k]) and not ends_sentence(texts[k]):
+        k -= 1
+    return Signature(start=k + 1, end=n, date=parse_date(texts[last]), orgs=tuple(texts[k + 1 : last]))
+
+
+_DATE_START = re.compile(rf"^[（(]?\s*(?:{DATE.pattern}|{CN_DATE.pattern}|\d{{4}}-\d{{1,2}}-\d{{1,2}})")
 _MAX_INFO_LINES = 20
 _INFO_TAIL = re.compile(r"通过|公布|发布|施行|修正|修订|批准|决定")
 
@@ -254,47 +283,9 @@ def title_issuers(title: str) -> list[str]:
     return names if names and all(ORG_SUFFIX.search(x) and len(x) >= 3 for x in names) else []
 
 
-def _starts_wrapped_paragraph(texts: list[str], i: int, width: float) -> bool:
+def _starts_wrapped_paragraph(texts: Sequence[str], i: int, width: float) -> bool:
     """In wrapped text, a full-width line followed by a body line is the first line of a
     paragraph, not a title line (the news lead of the 2026 一号文件 PDF)."""
     if not width or i + 1 >= len(texts):
         return False
     return display_width(texts[i]) >= width - 2.5 and not is_title_line(texts[i + 1])
-
-
-def _read_bottom(texts: list[str], body: list[bool], top_end: int) -> dict:
-    n = len(texts)
-    orgs: list[str] = []
-    date = None
-    start_tail = max(top_end, int(n * 0.6))
-    for k in range(start_tail, n):  # distribution block and 印发 line run to the end
-        if is_distribution_line(texts[k]) or _PRINTED.match(texts[k]):
-            for j in range(k, n):
-                body[j] = False
-            n = k
-            break
-    while n > top_end and PUBLIC.match(texts[n - 1]):  # 公开方式：主动公开 / （此件公开发布）
-        body[n - 1] = False
-        n -= 1
-    for k in range(max(top_end, n - 12), n):  # （执笔：…）
-        if _WRITER.match(texts[k]):
-            j = k
-            while j < n and body[j]:
-                body[j] = False
-                if texts[j].endswith(("）", ")")):
-                    break
-                j += 1
-            n = min(n, k)
-            break
-    last = n - 1
-    while last >= top_end and not body[last]:
-        last -= 1
-    if last >= top_end and DATE_LINE.match(texts[last]) and last > top_end:
-        date = parse_date(texts[last])
-        body[last] = False
-        k = last - 1
-        while k >= top_end and len(texts[k]) <= 30 and ORG_SUFFIX.search(texts[k]) and not ends_sentence(texts[k]):
-            orgs.insert(0, texts[k])
-            body[k] = False
-            k -= 1
-    return {"date": date, "orgs": orgs}

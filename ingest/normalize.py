@@ -1,5 +1,5 @@
-"""Text-level cleaning: one clean display form per line, a match form for searching,
-text-level page furniture, and re-joining of wrapped lines into paragraphs.
+"""Line-level text forms: one clean display form per line, Markdown heading marks read
+into a heading level, and re-joining of wrapped lines into paragraphs.
 
 Display rules (each has a unit test in tests/test_normalize.py):
 - full-width ASCII letters/digits/space become half-width; Chinese punctuation
@@ -13,19 +13,14 @@ Display rules (each has a unit test in tests/test_normalize.py):
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ingest import furniture
+from ingest.headings import ENUM_START
+from ingest.headings import is_marker as heading_marker
+from ingest.text import CJK, CJK_PUNCT, INNER_END, display_width, ends_sentence
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007"
-# Chinese punctuation and brackets count as CJK context for spacing rules.
-CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026"
-SENTENCE_END = "。！？；：!?;"
-CLOSERS = "”’」』）)】》"
-_INNER_END = re.compile(r"[。！？；!?;]")
-_SENT_END_RE = re.compile(rf"[。！？；!?;：:][{CLOSERS}]*$")
+_INNER_END = re.compile(rf"[{INNER_END}]")
 
 _FULLWIDTH_ALNUM = {c: chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}
 _FULLWIDTH_ALNUM.update({c: chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})
@@ -38,7 +33,6 @@ _HALF_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _HALF_AFTER_CJK = re.compile(rf"(?<=[{CJK}])([,;:?!])(?!\d)")
 _HALF_PARENS = re.compile(rf"\(([^()]*[{CJK}][^()]*)\)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-ENUM_START = re.compile(r"^[一二三四五六七八九十]{1,3}是")
 
 
 def clean_line(text: str) -> str:
@@ -53,62 +47,27 @@ def clean_line(text: str) -> str:
     return text
 
 
-_MATCH_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "〔": "(", "〕": ")", "【": "(", "】": ")",
-                               "[": "(", "]": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "、": ","})
+# A heading line as written (``## 第一章 总则 ##``), then, in what it gives, a heading mark
+# that is left (``# # x``, or `` # x`` written with a leading space).
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING_LEFT = re.compile(r"^(#{1,6})\s+(.*)$")
+_INFO_END = "<!-- INFO END -->"
 
 
-def match_form(text: str) -> str:
-    """Return the form used for exact-phrase matching: NFKC, case-folded, no whitespace,
-    one form for dashes, brackets and quotes. Apply it to both the phrase and the text."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.translate(_MATCH_DASHES)
-    return re.sub(r"\s+", "", text)
-
-
-def ends_sentence(text: str) -> bool:
-    """True when the text ends with sentence-final punctuation (closing quotes allowed after it)."""
-    return bool(_SENT_END_RE.search(text.rstrip()))
-
-
-def display_width(text: str) -> float:
-    """Width in em: CJK and full-width characters 1, ASCII 0.5, spaces 0.25."""
-    width = 0.0
-    for ch in text:
-        if ch == " ":
-            width += 0.25
-        elif ord(ch) < 128:
-            width += 0.5
-        else:
-            width += 1.0
-    return width
-
-
-# --- text-level furniture -------------------------------------------------------
-
-# In text without pages a bare "3/25" line can only be a folio; the other rules are the
-# reader's (ingest.furniture), so paged and unpaged text obey the same ones.
-_FRACTION_FOLIO = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}$")
-_DISTRIBUTION = re.compile(r"^(?:抄\s*送|抄\s*报|分\s*送|主\s*送|送|报|发|印\s*发)\s*[：:]")
-
-
-def is_folio(text: str) -> bool:
-    """A page number line: ``— 3 —``, ``- 3 -``, ``第3页``, ``第3页 共25页``, ``3/25``."""
-    return furniture.is_folio(text) or bool(_FRACTION_FOLIO.match(text.strip()))
-
-
-def is_toc_line(text: str) -> bool:
-    """A table-of-contents line: ``目录`` or an entry with ``……`` leaders and a page number."""
-    return furniture.is_toc_title(text) or furniture.is_toc_leader(text)
-
-
-def is_distribution_line(text: str) -> bool:
-    """The start of the distribution block: ``送：``, ``发：``, ``抄送：``, ``报：``."""
-    return bool(_DISTRIBUTION.match(text.strip()))
-
-
-def is_watermark(text: str) -> bool:
-    """A scanner watermark line such as ``扫描全能王 创建``."""
-    return furniture.is_watermark(text)
+def markdown_line(text: str) -> tuple[str, int | None] | None:
+    """A Markdown line's text and heading level (``## 第一章 总则`` → ``("第一章 总则", 2)``,
+    level None for body text); None for the opening line of an HTML comment that never
+    closes (the Markdown reader removes the closed ones; ``<!-- INFO END -->`` stays)."""
+    hint = None
+    match = _MD_HEADING.match(text)
+    if match and match.group(2):
+        text, hint = match.group(2), len(match.group(1))
+    match = _MD_HEADING_LEFT.match(text.strip())
+    if match:
+        return match.group(2), len(match.group(1))
+    if text.strip().startswith("<!--") and text.strip() != _INFO_END:
+        return None
+    return text, hint
 
 
 # --- re-joining lines into paragraphs -------------------------------------------
@@ -177,7 +136,7 @@ def typical_width(lines: Sequence[SourceLine]) -> tuple[float, float]:
 def join_lines(
     lines: Sequence[SourceLine],
     *,
-    is_marker: Callable[[str], bool],
+    is_marker: Callable[[str], bool] = heading_marker,
     settings: JoinSettings = JoinSettings(),
 ) -> list[Paragraph]:
     """Re-join wrapped lines into paragraphs.
@@ -191,64 +150,32 @@ def join_lines(
     """
     lines = [l for l in lines if l.text.strip()]
     width, share = typical_width([l for l in lines if not l.table])  # prose width, not table rows
-    wrapped = share >= settings.wrapped_share
+    layout = _Layout(lines=lines, width=width, wrapped=share >= settings.wrapped_share, settings=settings,
+                     is_marker=is_marker)
     paragraphs: list[Paragraph] = []
     buf: list[SourceLine] = []
     first_line = True
-
-    def flush() -> None:
-        if not buf:
-            return
-        text, starts = "", []
-        for part in buf:
-            if text and text[-1].isascii() and text[-1].isalnum() and part.text[0].isascii() and part.text[0].isalnum():
-                text += " "
-            starts.append((len(text), part.page))
-            text += part.text
-        paragraphs.append(Paragraph(text=text, line_starts=tuple(starts), hint=buf[0].hint, table=buf[0].table))
-        buf.clear()
-
-    def caption_at(k: int) -> bool:
-        """Line ``k`` starts a table's caption: up to three short lines, then table rows."""
-        for j in (k, k + 1, k + 2):
-            if j + 1 >= len(lines) or lines[j].table or len(lines[j].text) > 40 or ends_sentence(lines[j].text) \
-                    or (wrapped and display_width(lines[j].text) >= width - settings.short_margin):
-                return False
-            if lines[j + 1].table:
-                return True
-        return False
-
     for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
         buf.append(line)
-        text = line.text
-        heading = is_marker(text) and not ENUM_START.match(text) and len(buf) == 1
-        if nxt is None or line.hint is not None or nxt.hint is not None or line.table or nxt.table:
-            brk = True
-        elif is_marker(nxt.text) and (ends_sentence(text) or not ENUM_START.match(nxt.text)):
-            brk = True
-        elif caption_at(i) or (ends_sentence(text) and caption_at(i + 1)):
-            brk = True  # a table's caption lines stand apart from the text above and each other
-        elif wrapped and heading and not ends_sentence(text) and _heading_tail(nxt.text) and not caption_at(i + 1):
-            brk = False  # ``第三部分…决算情况`` / ``说明``: a heading wrapped before its last word
-        elif wrapped:
-            w = display_width(text) + (settings.indent if first_line else 0.0)
-            short = w < width - settings.short_margin
-            brk = (
-                (ends_sentence(text) and short)
-                or display_width(text) < settings.very_short * width
-                or (heading and display_width(text) < width - settings.short_margin
-                    and not _CONTINUES.match(nxt.text))
-            )
-        else:
-            brk = ends_sentence(text) or (
-                display_width(text) < settings.para_min_cut and not _INNER_END.search(text)
-            )
+        brk = layout.breaks_after(i, first_line=first_line, alone=len(buf) == 1)
         if brk:
-            flush()
+            paragraphs.append(_paragraph(buf))
+            buf = []
         first_line = brk
-    flush()
+    if buf:
+        paragraphs.append(_paragraph(buf))
     return paragraphs
+
+
+def _paragraph(parts: Sequence[SourceLine]) -> Paragraph:
+    """The lines of one paragraph joined (a space only between two Latin letters or digits)."""
+    text, starts = "", []
+    for part in parts:
+        if text and text[-1].isascii() and text[-1].isalnum() and part.text[0].isascii() and part.text[0].isalnum():
+            text += " "
+        starts.append((len(text), part.page))
+        text += part.text
+    return Paragraph(text=text, line_starts=tuple(starts), hint=parts[0].hint, table=parts[0].table)
 
 
 # A line that carries on the sentence of the line before: it starts with punctuation or with
@@ -256,8 +183,55 @@ def join_lines(
 _CONTINUES = re.compile(r"^(?:[，。；：、）)”’]|[（(][^（）()]{1,4}[）)][，。；：、])")
 
 
-def _heading_tail(text: str) -> bool:
-    """A line of at most four characters that can only end the heading above it."""
-    from ingest.headings import is_marker  # headings imports this module
+@dataclass(frozen=True)
+class _Layout:
+    """The lines being joined and their typical width; decides where paragraphs end."""
 
-    return len(text) <= 4 and not ends_sentence(text) and not is_marker(text)
+    lines: Sequence[SourceLine]
+    width: float
+    wrapped: bool
+    settings: JoinSettings
+    is_marker: Callable[[str], bool]
+
+    def caption_at(self, k: int) -> bool:
+        """Line ``k`` starts a table's caption: up to three short lines, then table rows."""
+        lines, settings = self.lines, self.settings
+        for j in (k, k + 1, k + 2):
+            if j + 1 >= len(lines) or lines[j].table or len(lines[j].text) > 40 or ends_sentence(lines[j].text) \
+                    or (self.wrapped and display_width(lines[j].text) >= self.width - settings.short_margin):
+                return False
+            if lines[j + 1].table:
+                return True
+        return False
+
+    def heading_tail(self, text: str) -> bool:
+        """A line of at most four characters that can only end the heading above it."""
+        return len(text) <= 4 and not ends_sentence(text) and not self.is_marker(text)
+
+    def breaks_after(self, i: int, *, first_line: bool, alone: bool) -> bool:
+        """Whether the paragraph ends after line ``i`` (``first_line``: it starts one;
+        ``alone``: it is the only line of the paragraph so far)."""
+        line = self.lines[i]
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        text, settings = line.text, self.settings
+        heading = self.is_marker(text) and not ENUM_START.match(text) and alone
+        if nxt is None or line.hint is not None or nxt.hint is not None or line.table or nxt.table:
+            return True
+        if self.is_marker(nxt.text) and (ends_sentence(text) or not ENUM_START.match(nxt.text)):
+            return True
+        if self.caption_at(i) or (ends_sentence(text) and self.caption_at(i + 1)):
+            return True  # a table's caption lines stand apart from the text above and each other
+        if self.wrapped and heading and not ends_sentence(text) and self.heading_tail(nxt.text) \
+                and not self.caption_at(i + 1):
+            return False  # ``第三部分…决算情况`` / ``说明``: a heading wrapped before its last word
+        if not self.wrapped:
+            return ends_sentence(text) or (
+                display_width(text) < settings.para_min_cut and not _INNER_END.search(text))
+        w = display_width(text) + (settings.indent if first_line else 0.0)
+        short = w < self.width - settings.short_margin
+        return (
+            (ends_sentence(text) and short)
+            or display_width(text) < settings.very_short * self.width
+            or (heading and display_width(text) < self.width - settings.short_margin
+                and not _CONTINUES.match(nxt.text))
+        )

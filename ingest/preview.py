@@ -1,12 +1,11 @@
-"""``python -m ingest PATH... --preview``: print how files will be cut, one JSON object a
-line, without writing anything. Unreadable files are reported on stderr as ``PATH: reason``;
-the exit status is 1 only when no file could be read."""
+"""The preview behind ``python -m ingest PATH... --preview``: print how files will be cut,
+one JSON object a line, without writing anything. Unreadable files are reported on stderr as
+``PATH: reason``; the exit status is 1 only when no file could be read."""
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from ingest.pipeline import iter_files, parse_file
 from ingest.records import SUPPORTED_SUFFIXES, IngestError, ParsedDocument
@@ -37,15 +36,12 @@ def document_records(doc: ParsedDocument) -> list[dict]:
     return out
 
 
-def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Print the preview of every file under the given paths; return the exit status."""
+def main(paths: Sequence[str], *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print the preview of every file under ``paths``; return the exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = argparse.ArgumentParser(prog="python -m ingest PATH... --preview", description=__doc__)
-    parser.add_argument("paths", nargs="+", help="files or directories (walked recursively)")
-    args = parser.parse_args(argv)
     read = failed = 0
-    for path in iter_files(args.paths):
+    for path in iter_files(paths):
         try:
             doc = parse_file(path)
         except IngestError as exc:
@@ -64,7 +60,3 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
             print(f"no supported files found (supported: {' '.join(SUPPORTED_SUFFIXES)})", file=err)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -10,6 +10,8 @@ from pathlib import Path
 
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+# Between the cells of a table row in ``Line.text`` (``201 | 06 | 行政运行 | 1,511.90``).
+CELL_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,14 @@ class Line:
     ``heading_hint`` is a heading level suggested by the source format (a DOCX
     ``Heading 2`` style gives 2); None when the format says nothing. ``table`` marks one
     row of a table, its cells joined by `` | `` (the segmenter keeps a table's rows together).
+    ``toc`` marks a line the format itself calls a table-of-contents entry (a DOCX ``TOC 1``
+    paragraph style); the furniture pass drops it.
     """
 
     text: str
     heading_hint: int | None = None
     table: bool = False
+    toc: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,8 @@ class Page:
 
 @dataclass(frozen=True)
 class RawDocument:
-    """What a reader returns: the file's text page by page, page furniture removed."""
+    """What a reader returns: the file's text page by page, every line as extracted
+    (page furniture is removed afterwards, by ``ingest.furniture.strip_furniture``)."""
 
     source: str
     format: str  # "pdf" | "txt" | "md" | "docx" | "doc"

@@ -1,10 +1,8 @@
 """Clause segmentation with hierarchy.
 
-Heading kinds: 第X编/篇, 第X章, 第X节, 第X条, 一、, （一）, 1./1．, （1）, ①, and the
-reader's heading hints (DOCX styles, markdown ``#``). Their nesting is learned from the
-document: the first kind seen is the top level, the next new kind one level deeper, and
-so on; a heading pops every open heading of its own level or deeper, so numbering that
-runs on across chapters (seed 003: ``（四）`` after ``三、``) nests correctly.
+Heading kinds (``headings.HeadingKind``): 第X编/篇, 第X章, 第X节, 第X条, 一、, （一）, 1./1．,
+（1）, ①, and the reader's heading hints (DOCX styles, markdown ``#``). Their nesting is
+learned from the document by ``outline.Outline``.
 
 A clause is the smallest citable unit:
 - an article ``第X条`` with all its paragraphs (never split; laws are cited by article);
@@ -33,20 +31,17 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.headings import LEAD, cn_value, heading_kind, heading_number, is_marker
-from ingest.normalize import Paragraph, ends_sentence
+from ingest.headings import LEAD, HeadingKind, cn_value, heading_kind, heading_number, is_marker
+from ingest.normalize import Paragraph
+from ingest.outline import Outline
 from ingest.records import Clause
 from ingest.tables import table_chunks
+from ingest.text import CLOSERS, INNER_END, ends_sentence
 
 __all__ = ["SegmentSettings", "heading_kind", "heading_number", "is_marker", "segment"]
 
-_ARTICLE_STOP = {"bian", "zhang", "jie", "tiao"}
-_STATUTE_ORDER = ["bian", "zhang", "jie", "tiao"]
 _ENUM_INNER = re.compile(r"(?:^|(?<=[。；;！？：:]))([一二三四五六七八九十]{1,3})是")
-_SENT_SPLIT = re.compile(r"[。！？；!?;][”’」』）)】》]*")
-# Ranks below every learned level: an attached document's title (reader hint 0) and a
-# section name such as 前言 (popped again by the next top-level heading).
-_ANNEX_RANK, _NAMED_RANK = -20, -10
+_SENT_SPLIT = re.compile(rf"[{INNER_END}][{CLOSERS}]*")
 # The closing call of a document (``让我们更加紧密地团结在以习近平同志为核心的党中央周围…``)
 # speaks for the whole document, not for the last numbered item above it.
 _CLOSING = re.compile(r"^(?:\S{0,12}！)?让我们|团结在以习近平同志为(?:核心|总书记)的党中央周围")
@@ -88,13 +83,15 @@ def _heading_title(text: str) -> str:
     return text[: m.end()] if m else text.rstrip()
 
 
-def _is_heading_only(text: str, kind: str, next_kind: str | None, hint: int | None, settings: SegmentSettings) -> bool:
-    if hint is not None and kind.startswith("h"):
+def _is_heading_only(text: str, kind: HeadingKind, next_kind: HeadingKind | None, hint: int | None,
+                     settings: SegmentSettings) -> bool:
+    """A heading without body text: it goes into the path of what follows."""
+    if hint is not None and kind.is_hint:
         return True
     if len(text) > settings.max_heading_chars:
         return False
-    inner = re.sub(r"[。；;：:][”’」』）)】》]*$", "", text)
-    if re.search(r"[。！？；!?;]", inner):
+    inner = re.sub(rf"[。；;：:][{CLOSERS}]*$", "", text)
+    if re.search(rf"[{INNER_END}]", inner):
         return False
     # one-sentence items in a row (``1．…。`` ``2．…。``) are clauses, not headings, and so
     # is a full sentence with clauses of its own (``十五、市、区人大常委会应当…，加强监督。``)
@@ -102,6 +99,7 @@ def _is_heading_only(text: str, kind: str, next_kind: str | None, hint: int | No
 
 
 def _enumerations(text: str, base: int, path: tuple[str, ...]) -> list[_Draft]:
+    """A plain paragraph, cut before each enumerated point (``一是…。二是…``) that counts on."""
     cuts: list[tuple[int, str]] = []
     expected = None
     for m in _ENUM_INNER.finditer(text):
@@ -120,6 +118,7 @@ def _enumerations(text: str, base: int, path: tuple[str, ...]) -> list[_Draft]:
 
 
 def _merge_tiny(drafts: list[_Draft], text: str, settings: SegmentSettings) -> list[_Draft]:
+    """Merge a tiny unlabelled draft into the one before it (or that one into it)."""
     out: list[_Draft] = []
     for d in drafts:
         tiny = not d.whole and not d.label and len(text[d.start : d.end].strip()) < settings.min_chars
@@ -154,97 +153,121 @@ def _split_long(d: _Draft, text: str, settings: SegmentSettings) -> list[_Draft]
     return [replace(d, start=d.start + a, end=d.start + b) for a, b in pieces]
 
 
+@dataclass(frozen=True)
+class _Doc:
+    """The paragraphs being cut, their offsets in the document text and their heading kinds
+    (None for a plain paragraph or a table)."""
+
+    paragraphs: Sequence[Paragraph]
+    offsets: tuple[int, ...]
+    kinds: tuple[HeadingKind | None, ...]
+    text: str
+
+    @classmethod
+    def of(cls, paragraphs: Sequence[Paragraph]) -> _Doc:
+        """The document text is the paragraphs joined by newlines."""
+        offsets, pos = [], 0
+        for p in paragraphs:
+            offsets.append(pos)
+            pos += len(p.text) + 1
+        return cls(paragraphs, tuple(offsets), tuple(_kind_of(p) for p in paragraphs),
+                   "\n".join(p.text for p in paragraphs))
+
+    def end_of(self, j: int) -> int:
+        """The offset where paragraph ``j`` ends."""
+        return self.offsets[j] + len(self.paragraphs[j].text)
+
+    def plain(self, j: int) -> bool:
+        """Paragraph ``j`` is body text: no heading, no table."""
+        return self.kinds[j] is None and not self.paragraphs[j].table
+
+    def next_kind(self, i: int) -> HeadingKind | None:
+        """The heading kind of the paragraph after ``i`` (None at the end)."""
+        return self.kinds[i + 1] if i + 1 < len(self.kinds) else None
+
+
 def segment(
     paragraphs: Sequence[Paragraph], settings: SegmentSettings = SegmentSettings()
 ) -> tuple[str, tuple[Clause, ...]]:
     """Turn paragraphs into the document text (paragraphs joined by newlines) and its clauses."""
-    offsets, pos = [], 0
-    for p in paragraphs:
-        offsets.append(pos)
-        pos += len(p.text) + 1
-    text = "\n".join(p.text for p in paragraphs)
-    kinds = [_kind_of(p) for p in paragraphs]
-    rank: dict[str, float] = {}
-    stack: list[tuple[float, str]] = []
+    doc = _Doc.of(paragraphs)
+    outline = Outline()
+    closing = _closing_start(doc)
     drafts: list[_Draft] = []
-
-    def open_level(kind: str) -> float:
-        if kind == "h0":
-            r = _ANNEX_RANK
-        elif kind == "named":
-            r = _NAMED_RANK
-        else:
-            r = rank.setdefault(kind, _new_rank(kind, rank))
-        # a top-level heading also closes a section name (前言 … 第一章)
-        top = r <= min(rank.values(), default=r)
-        while stack and (stack[-1][0] >= r or (top and stack[-1][0] == _NAMED_RANK)):
-            stack.pop()
-        return r
-
-    def level_of(kind: str | None) -> float | None:
-        if kind in (None, "lead", "table"):
-            return None
-        return {"h0": _ANNEX_RANK, "named": _NAMED_RANK}.get(kind, rank.get(kind, _new_rank(kind, rank)))
-
-    def end_of(j: int) -> int:
-        return offsets[j] + len(paragraphs[j].text)
-
-    closing = _closing_start(paragraphs, kinds)
     i = 0
     while i < len(paragraphs):
-        p, kind, base = paragraphs[i], kinds[i], offsets[i]
         if i == closing:
-            stack.clear()
-        path = tuple(t for _, t in stack)
-        if kind == "tiao":
-            open_level(kind)
-            path = tuple(t for _, t in stack)
-            j = i + 1
-            while j < len(paragraphs) and kinds[j] not in _ARTICLE_STOP and not (kinds[j] or "").startswith("h") \
-                    and kinds[j] not in ("named", "table"):
-                j += 1
-            drafts.append(_Draft(path, heading_number(p.text), base, end_of(j - 1), True))
-            i = j
-            continue
-        if kind == "table":
-            drafts.extend(_Draft(path, "", base + c.start, base + c.end, True, c.prefix)
-                          for c in table_chunks(p, settings.max_chars))
-        elif kind == "lead":
-            m = LEAD.match(p.text)
-            drafts.append(_Draft(path, m.group(1) if m else "——", base, base + len(p.text)))
-        elif kind is not None:
-            r = open_level(kind)
-            path = tuple(t for _, t in stack)
-            next_kind = kinds[i + 1] if i + 1 < len(paragraphs) else None
-            label = heading_number(p.text)
-            if _is_heading_only(p.text, kind, next_kind, p.hint, settings):
-                next_level = level_of(next_kind)
-                if i + 1 >= len(paragraphs) or (next_level is not None and next_level <= r):
-                    drafts.append(_Draft(path, label, base, base + len(p.text)))  # heads nothing: keep it
-                else:
-                    # ``前 言`` is letter-spaced in extracted text; the name itself has no space
-                    stack.append((r, re.sub(r"\s+", "", p.text) if kind == "named" else p.text.strip()))
-            else:
-                title = _heading_title(p.text)
-                if len(title) <= settings.max_heading_chars and not (title == p.text and "，" in title):
-                    drafts.append(_Draft(path, label, base, base + len(p.text)))
-                    stack.append((r, title))
-                else:
-                    # a numbered paragraph, not a heading: its unnumbered follow-on paragraphs
-                    # belong to it (a decision's ``二、…。`` + ``本市…``), like an article's
-                    j = i + 1
-                    while j < len(paragraphs) and kinds[j] is None:
-                        j += 1
-                    drafts.append(_Draft(path, label, base, end_of(j - 1)))
-                    i = j
-                    continue
-        else:
-            drafts.extend(_enumerations(p.text, base, path))
-        i += 1
+            outline.clear()
+        i = _cut(doc, i, outline, drafts, settings)
+    drafts = _merge_tiny(drafts, doc.text, settings)
+    pieces = [piece for d in drafts for piece in _split_long(d, doc.text, settings)]
+    return doc.text, _clauses(doc, pieces)
 
-    drafts = _merge_tiny(drafts, text, settings)
-    clauses = []
-    for d in (piece for d in drafts for piece in _split_long(d, text, settings)):
+
+def _cut(doc: _Doc, i: int, outline: Outline, drafts: list[_Draft], settings: SegmentSettings) -> int:
+    """Draft the clauses of paragraph ``i`` (and of the paragraphs that belong to it);
+    return the index of the next paragraph to cut."""
+    p, kind, base = doc.paragraphs[i], doc.kinds[i], doc.offsets[i]
+    path = outline.path
+    if p.table:
+        drafts.extend(_Draft(path, "", base + c.start, base + c.end, True, c.prefix)
+                      for c in table_chunks(p, settings.max_chars))
+    elif kind is HeadingKind.TIAO:
+        return _article(doc, i, outline, drafts)
+    elif kind is HeadingKind.LEAD:
+        m = LEAD.match(p.text)
+        drafts.append(_Draft(path, m.group(1) if m else "——", base, base + len(p.text)))
+    elif kind is not None:
+        return _numbered(doc, i, outline, drafts, settings)
+    else:
+        drafts.extend(_enumerations(p.text, base, path))
+    return i + 1
+
+
+def _article(doc: _Doc, i: int, outline: Outline, drafts: list[_Draft]) -> int:
+    """An article 第X条 with all its paragraphs, up to the next article, heading or table."""
+    outline.open(HeadingKind.TIAO)
+    j = i + 1
+    while j < len(doc.paragraphs) and not doc.paragraphs[j].table and not (
+            (k := doc.kinds[j]) is not None and (k.is_statute or k.is_hint or k is HeadingKind.NAMED)):
+        j += 1
+    p = doc.paragraphs[i]
+    drafts.append(_Draft(outline.path, heading_number(p.text), doc.offsets[i], doc.end_of(j - 1), True))
+    return j
+
+
+def _numbered(doc: _Doc, i: int, outline: Outline, drafts: list[_Draft], settings: SegmentSettings) -> int:
+    """A paragraph that starts with a heading number (or a reader's heading level)."""
+    p, kind, base = doc.paragraphs[i], doc.kinds[i], doc.offsets[i]
+    rank = outline.open(kind)
+    path = outline.path
+    label = heading_number(p.text)
+    if _is_heading_only(p.text, kind, doc.next_kind(i), p.hint, settings):
+        next_level = outline.level(doc.next_kind(i))
+        if i + 1 >= len(doc.paragraphs) or (next_level is not None and next_level <= rank):
+            drafts.append(_Draft(path, label, base, base + len(p.text)))  # heads nothing: keep it
+        else:
+            # ``前 言`` is letter-spaced in extracted text; the name itself has no space
+            outline.push(rank, re.sub(r"\s+", "", p.text) if kind is HeadingKind.NAMED else p.text.strip())
+        return i + 1
+    title = _heading_title(p.text)
+    if len(title) <= settings.max_heading_chars and not (title == p.text and "，" in title):
+        drafts.append(_Draft(path, label, base, base + len(p.text)))
+        outline.push(rank, title)
+        return i + 1
+    # a numbered paragraph, not a heading: its unnumbered follow-on paragraphs belong to it
+    # (a decision's ``二、…。`` + ``本市…``), like an article's
+    j = i + 1
+    while j < len(doc.paragraphs) and doc.plain(j):
+        j += 1
+    drafts.append(_Draft(path, label, base, doc.end_of(j - 1)))
+    return j
+
+
+def _clauses(doc: _Doc, drafts: Sequence[_Draft]) -> tuple[Clause, ...]:
+    """The clauses of the drafts: surrounding whitespace trimmed, empty ones dropped."""
+    text, clauses = doc.text, []
+    for d in drafts:
         start, end = d.start, d.end
         while start < end and text[start].isspace():
             start += 1
@@ -252,58 +275,48 @@ def segment(
             end -= 1
         if start == end:
             continue
-        clauses.append(
-            Clause(
-                ordinal=len(clauses),
-                path=d.path,
-                label=d.label,
-                text=d.prefix + text[start:end],
-                page_start=_page(paragraphs, offsets, start),
-                page_end=_page(paragraphs, offsets, end - 1),
-                char_start=start,
-                char_end=end,
-            )
-        )
-    return text, tuple(clauses)
+        clauses.append(Clause(
+            ordinal=len(clauses),
+            path=d.path,
+            label=d.label,
+            text=d.prefix + text[start:end],
+            page_start=_page(doc, start),
+            page_end=_page(doc, end - 1),
+            char_start=start,
+            char_end=end,
+        ))
+    return tuple(clauses)
 
 
-def _closing_start(paragraphs: Sequence[Paragraph], kinds: list[str | None]) -> int | None:
+def _closing_start(doc: _Doc) -> int | None:
     """The index of the document's closing call, when one of its last plain paragraphs is one."""
-    start = len(paragraphs)
-    while start > 0 and kinds[start - 1] is None and len(paragraphs) - start < _CLOSING_WINDOW:
+    n = len(doc.paragraphs)
+    start = n
+    while start > 0 and doc.plain(start - 1) and n - start < _CLOSING_WINDOW:
         start -= 1
-    for i in range(start, len(paragraphs)):
-        if _CLOSING.search(paragraphs[i].text):
+    for i in range(start, n):
+        if _CLOSING.search(doc.paragraphs[i].text):
             return i
     return None
 
 
-def _new_rank(kind: str, rank: dict[str, float]) -> float:
-    """The level of a kind seen for the first time: one below everything learned so far,
-    except that 编 > 章 > 节 > 条 keep their statutory order (a law's first 第一节 comes
-    after its first 第一条 and still sits above the articles)."""
-    if kind in _STATUTE_ORDER:
-        deeper = [rank[k] for k in _STATUTE_ORDER[_STATUTE_ORDER.index(kind) + 1:] if k in rank]
-        if deeper:
-            return min(deeper) - 0.5
-    return max(rank.values(), default=-1) + 1
-
-
-def _kind_of(p: Paragraph) -> str | None:
+def _kind_of(p: Paragraph) -> HeadingKind | None:
+    """The heading kind of a paragraph: its number's, else the reader's level; None for a table."""
     if p.table:
-        return "table"
+        return None
     kind = heading_kind(p.text)
     if kind is None and p.hint is not None:
-        return f"h{p.hint}"
+        return HeadingKind.from_hint(p.hint)
     return kind
 
 
-def _page(paragraphs: Sequence[Paragraph], offsets: list[int], pos: int) -> int | None:
-    lo, hi = 0, len(offsets) - 1
+def _page(doc: _Doc, pos: int) -> int | None:
+    """The page of the character at ``pos`` in the document text."""
+    lo, hi = 0, len(doc.offsets) - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if offsets[mid] <= pos:
+        if doc.offsets[mid] <= pos:
             lo = mid
         else:
             hi = mid - 1
-    return paragraphs[lo].page_at(pos - offsets[lo])
+    return doc.paragraphs[lo].page_at(pos - doc.offsets[lo])

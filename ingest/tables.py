@@ -1,5 +1,6 @@
 """Tables as blocks: table rows (``a | b | c``, from PDF tables or Word tables) gathered into
-one table paragraph, with its caption and header rows, and cut between rows.
+one table paragraph, with its caption and header rows, and cut between rows; a table
+flattened into one short line per cell gathered back into one table line.
 
 Rules:
 - consecutive rows with the same number of cells are one table, also across a page break
@@ -18,13 +19,19 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from ingest.headings import is_marker
-from ingest.normalize import Paragraph, ends_sentence
+from ingest.headings import HeadingKind, heading_kind, is_marker
+from ingest.normalize import Paragraph, SourceLine
+from ingest.text import ends_sentence
 
 MAX_HEADER_ROWS = 5
 MAX_CAPTION_LINES = 3
 MAX_CAPTION_CHARS = 40
 _NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$")
+# A cell of a flattened table: a figure (``38.9``, ``[约5%]``, ``—``).
+_CELL_NUMERIC = re.compile(r"^[\[［(（]?[-—+<>≥≤约]?\s*[\d.,，%]+\s*[%倍万亿元个年]*[\]］)）]?$|^[—–\-/]+$")
+_STRUCTURAL = {HeadingKind.BIAN, HeadingKind.ZHANG, HeadingKind.JIE, HeadingKind.TIAO, HeadingKind.CN, HeadingKind.PCN}
+_MIN_FLAT_RUN = 6
+_UNIT_LINE = re.compile(r"^(?:.{0,30}\s*)?(?:计量)?单\s*位\s*[：:]\s*\S{1,8}$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,12 @@ class TableChunk:
     start: int
     end: int
     prefix: str = ""
+
+
+def is_unit_line(text: str) -> bool:
+    """True for a table's unit line: ``单位：万元``, ``部门：XX局 单位：万元`` (it belongs to the
+    table below it however often it recurs: never a running header)."""
+    return bool(_UNIT_LINE.match(text.strip()))
 
 
 def cells(row: str) -> list[str]:
@@ -134,3 +147,36 @@ def table_chunks(p: Paragraph, max_chars: int) -> list[TableChunk]:
         end = row_end
     chunks.append(TableChunk(start, end, prefix if chunks else ""))
     return chunks
+
+
+def join_flat_tables(lines: Sequence[SourceLine]) -> list[SourceLine]:
+    """A flattened table (a run of 6+ short lines, a third of them numbers) becomes one
+    table line: a row per line, starting at each numbered row name (``9.城镇化率：``), its
+    cells separated by spaces. So rows are never taken for headings, and a long table is
+    split between rows. Other lines pass through."""
+    out: list[SourceLine] = []
+    run: list[SourceLine] = []
+    for line in lines:
+        # a row name may end with a colon (``9.城镇化率：``) but no cell ends a sentence
+        if len(line.text) <= 40 and line.hint is None and not line.table \
+                and heading_kind(line.text) not in _STRUCTURAL and not ends_sentence(line.text.rstrip("：:")):
+            run.append(line)
+        else:
+            out.extend(_flat_table(run))
+            run = []
+            out.append(line)
+    out.extend(_flat_table(run))
+    return out
+
+
+def _flat_table(run: list[SourceLine]) -> list[SourceLine]:
+    """A run of short lines as one table line when it is a flattened table, else as it is."""
+    numeric = sum(1 for l in run if _CELL_NUMERIC.match(l.text))
+    if len(run) < _MIN_FLAT_RUN or numeric < len(run) / 3:
+        return run
+    rows: list[list[str]] = [[]]
+    for l in run:
+        if heading_kind(l.text) is HeadingKind.NUM and rows[-1]:
+            rows.append([])
+        rows[-1].append(l.text)
+    return [SourceLine(text="\n".join(" ".join(cells) for cells in rows), page=run[0].page, table=True)]

@@ -106,3 +106,9 @@ def test_functions_and_modules_fit_on_a_screen():
     too_big = [f"{module_name(p)}: {n} lines" for p in source_files(("ingest", "index"))
                if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
     assert (too_long, too_big) == ([], [])
+
+
+def test_the_text_module_is_a_leaf():
+    """``ingest.text`` (CJK ranges, match form, sentence ends) is what both packages share:
+    it imports nothing of the project."""
+    assert imports_of(ROOT / "ingest" / "text.py") == set()

@@ -1,5 +1,7 @@
 """Metadata read from the text: dates, 发文字号, 文种, titles, issuers."""
-from ingest.metadata import doc_type_of, parse_date, parse_doc_number, split_meta
+from ingest.dates import parse_date
+from ingest.furniture import drop_closing_block
+from ingest.metadata import doc_type_of, parse_doc_number, split_meta
 from ingest.normalize import SourceLine
 
 
@@ -43,13 +45,18 @@ def test_govdoc_header_and_signature():
 
 
 def test_multiline_title_masthead_author_and_distribution_block():
-    s = _split("西咸新区研究院 2024年 4月 2日", "聚焦高质量发展 聚力一体化进程", "纵深推进西安—咸阳一体化建设的思考建议",
-               "西咸研究院课题组", "正文第一段。", "正文第二段。", "正文第三段。", "送：西咸新区管委会。", "省委政研室。",
-               "发：各新城管委会。")
+    lines = [SourceLine(t) for t in (
+        "西咸新区研究院 2024年 4月 2日", "聚焦高质量发展 聚力一体化进程", "纵深推进西安—咸阳一体化建设的思考建议",
+        "西咸研究院课题组", "正文第一段。", "正文第二段。", "正文第三段。", "送：西咸新区管委会。", "省委政研室。",
+        "发：各新城管委会。")]
+    # the distribution block is furniture: the furniture pass drops it before metadata is read
+    kept = drop_closing_block(lines)
+    assert kept == lines[:7]
+    s = split_meta(kept, source="dir/文件.txt")
     m = s.meta
     assert m.title == "聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议"
     assert (m.date, m.author, m.issuer) == ("2024-04-02", "西咸研究院课题组", "西咸新区研究院")
-    assert s.body == (False,) * 4 + (True,) * 3 + (False,) * 3
+    assert s.body == (False,) * 4 + (True,) * 3
 
 
 def test_no_title_block_falls_back_to_file_name():
@@ -160,9 +167,27 @@ def test_markdown_without_a_dated_info_block_keeps_its_first_lines():
 
 
 def test_chinese_dates_every_month_and_day():
-    from ingest.read_docx import chinese_number
+    from ingest.readers.docx import chinese_number
 
     for month in range(1, 13):
         for day in (1, 9, 10, 11, 19, 20, 21, 29, 30, 31):
             text = f"二〇二四年{chinese_number(month)}月{chinese_number(day)}日"
             assert parse_date(text) == f"2024-{month:02d}-{day:02d}", text
+
+
+# --- the readers of the top and the bottom return records ---------------------------
+from ingest.metadata import Signature, TopBlock, read_signature, read_top  # noqa: E402
+
+
+def test_top_block_is_a_record_of_what_the_top_says():
+    lines = [SourceLine(t) for t in ("发展改革委办公厅 文件", "发改办财金规〔2019〕860号", "关于加强信用建设的通知",
+                                     "2019年8月20日", "各省、自治区、直辖市发展改革委：", "为贯彻落实有关规定，现通知如下。")]
+    assert read_top(lines) == TopBlock(end=4, title_parts=("关于加强信用建设的通知",), orgs=("发展改革委办公厅",),
+                                       date="2019-08-20", doc_number="发改办财金规〔2019〕860号", addressee=True)
+
+
+def test_signature_is_the_organs_above_the_last_date():
+    texts = ["关于加强信用建设的通知", "一、总体要求", "坚持依法推进原则。", "国家发展改革委办公厅", "税务总局办公厅", "2019年8月20日"]
+    assert read_signature(texts, top_end=1) == Signature(start=3, end=6, date="2019-08-20",
+                                                         orgs=("国家发展改革委办公厅", "税务总局办公厅"))
+    assert read_signature(texts[:-1], top_end=1) == Signature(start=5, end=5)  # no date last: no signature

@@ -1,16 +1,9 @@
-"""Each cleaning rule of ingest.normalize on tiny literal examples."""
-from ingest.normalize import (
-    SourceLine,
-    clean_line,
-    ends_sentence,
-    is_distribution_line,
-    is_folio,
-    is_toc_line,
-    is_watermark,
-    join_lines,
-    match_form,
-)
-from ingest.segment import is_marker
+"""Each cleaning rule of ingest.normalize (and the line rules of ingest.furniture and
+ingest.text it relies on) on tiny literal examples."""
+from ingest.furniture import is_distribution_line, is_line_folio, is_toc_line, is_watermark
+from ingest.headings import is_marker
+from ingest.normalize import SourceLine, clean_line, join_lines
+from ingest.text import ends_sentence, match_form
 
 
 def test_spaces_between_cjk_and_digits_are_dropped():
@@ -58,9 +51,9 @@ def test_sentence_end_allows_closing_quotes():
 
 def test_folios():
     for folio in ("— 3 —", "- 3 -", "—1—", "第3页", "第 3 页 共 25 页", "3/25"):
-        assert is_folio(folio), folio
-    assert not is_folio("3.加快发展")
-    assert not is_folio("2023年")
+        assert is_line_folio(folio), folio
+    assert not is_line_folio("3.加快发展")
+    assert not is_line_folio("2023年")
 
 
 def test_toc_lines():
@@ -115,13 +108,14 @@ def test_join_keeps_pages_of_each_line():
 
 
 # --- rules added in round 2 ----------------------------------------------------
-from ingest.pipeline import _join_table_runs, drop_toc_page_lines  # noqa: E402
+from ingest.furniture import drop_toc_page_lines  # noqa: E402
+from ingest.tables import join_flat_tables  # noqa: E402
 
 
 def test_flattened_table_rows_become_one_table_line_not_headings():
     cells = ["专栏2 主要指标", "指 标", "2015年", "2020年", "8.服务业增加值比重（%）", "38.9", "42", "预期性",
              "9.城镇化率：", "常住人口城镇化率（%）", "47.06", "54", "预期性"]
-    (line,) = _join_table_runs([SourceLine(c) for c in cells])
+    (line,) = join_flat_tables([SourceLine(c) for c in cells])
     assert line.table
     assert line.text.split("\n") == ["专栏2 主要指标 指 标 2015年 2020年", "8.服务业增加值比重（%） 38.9 42 预期性",
                                      "9.城镇化率： 常住人口城镇化率（%） 47.06 54 预期性"]

@@ -42,3 +42,43 @@ def test_preview_writes_nothing(tmp_path):
     before = sorted(p.name for p in CORPUS.iterdir())
     run(str(CORPUS))
     assert sorted(p.name for p in CORPUS.iterdir()) == before
+
+
+# --- the command line: python -m ingest ------------------------------------------------
+import pytest  # noqa: E402
+
+from ingest.__main__ import KB_HINT, build_parser  # noqa: E402
+from ingest.__main__ import main as cli  # noqa: E402
+
+
+def test_help_lists_every_option(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli(["--help"])
+    assert info.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    options = [o for action in build_parser()._actions for o in action.option_strings]
+    assert sorted(options) == ["--help", "--preview", "-h"]
+    assert all(o in shown for o in options) and "[PATH ...]" in shown
+    assert "python -m index add PATH... [--kb DIR]" in shown
+
+
+def test_preview_through_the_command_line(capsys):
+    assert cli([str(CORPUS), "--preview"]) == 0
+    records = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert [r["title"] for r in records if r["type"] == "document"][0] == "关中平原城市群建设“十四五”实施方案"
+
+
+@pytest.mark.parametrize("argv", [[str(CORPUS)], [str(CORPUS), "--kb", "kb"], ["--rebuild"], ["--remove", "x.txt"]])
+def test_without_preview_it_points_to_the_index_command(argv, capsys):
+    err = io.StringIO()
+    assert cli(argv, err=err) == 2
+    assert err.getvalue() == KB_HINT + "\n"
+    assert "python -m index add PATH... [--kb DIR]" in KB_HINT
+    assert capsys.readouterr().out == ""
+
+
+def test_an_unknown_option_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli([str(CORPUS), "--preview", "--bogus"])
+    assert info.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err

@@ -1,4 +1,7 @@
-"""Readers and page-furniture rules on tiny literal inputs built in tmp_path."""
+"""Readers and page-furniture rules on tiny literal inputs built in tmp_path.
+
+Readers hand on every line; ``strip_furniture`` (the one furniture pass) drops the furniture.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +13,7 @@ import pytest
 from docx.oxml import parse_xml
 
 from ingest import furniture
+from ingest.furniture import strip_furniture
 from ingest.readers import SUPPORTED_SUFFIXES, read_file
 from ingest.records import (
     CorruptFile,
@@ -20,7 +24,7 @@ from ingest.records import (
     UnsupportedFormat,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from conftest import SHARED  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------
@@ -83,6 +87,19 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def texts(raw) -> list[list[str]]:
     return [[line.text for line in page.lines] for page in raw.pages]
+
+
+def unpaged(lines: list[str]) -> list[str]:
+    """The lines of an unpaged document that survive the furniture rules as written."""
+    return [ln for ln, keep in zip(lines, furniture.unpaged_keep(lines)) if keep]
+
+
+def stripped(raw) -> list[list[str]]:
+    """The lines left by the furniture pass, grouped by page as in ``texts``."""
+    pages: dict = {page.number: [] for page in raw.pages}
+    for line in strip_furniture(raw):
+        pages[line.page].append(line.text)
+    return list(pages.values())
 
 
 # ---------------------------------------------------------------------------------------
@@ -154,12 +171,12 @@ def test_toc_block_ends_at_the_first_repeated_heading():
 
 def test_toc_with_tab_page_numbers_keeps_the_first_body_heading():
     lines = ["规划名称", "目  录", "第一章 发展基础\t2", "一、发展回顾\t2", "第二章 总体思路\t14", "", "前  言", "", "本规划是行动纲领。"]
-    assert furniture.clean_unpaged(lines) == ["规划名称", "", "前  言", "", "本规划是行动纲领。"]
+    assert unpaged(lines) == ["规划名称", "", "前  言", "", "本规划是行动纲领。"]
 
 
 def test_a_toc_title_without_an_end_is_kept():
     lines = ["目录", "甲", "乙"]
-    assert furniture.clean_unpaged(lines) == lines
+    assert unpaged(lines) == lines
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,7 +190,9 @@ def test_pdf_pages_lines_and_folios(tmp_path):
     raw = read_file(write(tmp_path, "通知.pdf", data))
     assert raw.format == "pdf"
     assert [p.number for p in raw.pages] == [1, 2]
-    assert texts(raw) == [["关于加强管理的通知", "一、总体要求。"], ["二、保障措施。"]]
+    # the reader hands on every line; the furniture pass drops the folios
+    assert texts(raw) == [["关于加强管理的通知", "一、总体要求。", "— 1 —"], ["二、保障措施。", "— 2 —"]]
+    assert stripped(raw) == [["关于加强管理的通知", "一、总体要求。"], ["二、保障措施。"]]
     assert raw.content_hash == hashlib.sha256(data).hexdigest()
     assert raw.source.endswith("通知.pdf")
 
@@ -277,8 +296,10 @@ def test_empty_text_file_is_empty_document(tmp_path):
 def test_markdown_headings_comments_and_front_matter(tmp_path):
     md = "---\nbookCollapseSection: true\n---\n# 中华人民共和国测试法\n\n2023年9月1日通过\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了测试，制定本法。\n"
     raw = read_file(write(tmp_path, "测试法.md", md.encode("utf-8")))
-    lines = raw.pages[0].lines
-    assert [(ln.text, ln.heading_hint) for ln in lines if ln.text.strip()] == [
+    # the reader drops front matter and comments; the heading marks are read after the furniture pass
+    assert [ln.text for ln in raw.pages[0].lines if ln.text.strip()] == [
+        "# 中华人民共和国测试法", "2023年9月1日通过", "## 第一章 总则", "第一条 为了测试，制定本法。"]
+    assert [(ln.text, ln.hint) for ln in strip_furniture(raw)] == [
         ("中华人民共和国测试法", 1),
         ("2023年9月1日通过", None),
         ("第一章 总则", 2),
@@ -290,7 +311,8 @@ def test_markdown_headings_comments_and_front_matter(tmp_path):
 def test_text_toc_is_removed(tmp_path):
     body = "规划\n目 录\n第一章 总体要求……………1\n第二章 保障措施……………5\n第一章 总体要求\n坚持创新。\n"
     raw = read_file(write(tmp_path, "plan.txt", body.encode("utf-8")))
-    assert [t for t in texts(raw)[0] if t] == ["规划", "第一章 总体要求", "坚持创新。"]
+    assert [t for t in texts(raw)[0] if t] == body.splitlines()  # the reader drops nothing
+    assert stripped(raw) == [["规划", "第一章 总体要求", "坚持创新。"]]
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import parse_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from conftest import SHARED  # noqa: E402
 REAL = SHARED / "realdocs"
 LAWS = SHARED / "laws"
 if not REAL.is_dir():

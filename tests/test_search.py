@@ -171,7 +171,7 @@ def test_corpus_done_when_query(corpus_kb):
 
 @pytest.mark.parametrize("needle", ["公交卡互通", "人均支出998元", "65%", "西安—咸阳一体化", "十四五", "2025", "关中平原城市群"])
 def test_phrase_lookup_through_bigram_postings_equals_a_table_scan(corpus_kb, needle):
-    from ingest.normalize import match_form
+    from ingest.text import match_form
 
     needle = match_form(needle)
     scan = {r[0] for r in corpus_kb.store.db.execute(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.normalize import match_form
+from ingest.text import match_form
 from ingest.pipeline import parse_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

@@ -6,7 +6,8 @@ from hypothesis import given, settings, strategies as st
 from ingest.normalize import SourceLine, clean_line, join_lines
 from ingest.pipeline import parse_raw
 from ingest.records import Line, Page, RawDocument
-from ingest.segment import SegmentSettings, heading_kind, heading_number, is_marker, segment
+from ingest.headings import heading_kind, heading_number, is_marker
+from ingest.segment import SegmentSettings, segment
 
 
 def parse_text(text: str, settings: SegmentSettings = SegmentSettings()):

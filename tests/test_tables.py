@@ -1,13 +1,14 @@
-"""Tables as blocks (ingest.pdf_tables, ingest.tables) on literal rows and lines.
+"""Tables as blocks (ingest.readers.pdf_tables, ingest.tables) on literal rows and lines.
 
 The real budget tables are checked in tests/test_realdocs_segment.py.
 """
 from ingest.furniture import strip_running_lines
 from ingest.normalize import Paragraph, SourceLine, join_lines
-from ingest.pdf_tables import is_data_table, render_cell
+from ingest.readers.pdf_tables import is_data_table, render_cell
 from ingest.pipeline import parse_raw
 from ingest.records import Line, Page, RawDocument
-from ingest.segment import SegmentSettings, is_marker
+from ingest.headings import is_marker
+from ingest.segment import SegmentSettings
 from ingest.tables import header_count, merge_tables, table_chunks
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS, ROOT, SHARED, make_doc
-from ingest.normalize import match_form
+from ingest.text import match_form
 from ingest.pipeline import parse_file
 from ingest.targets import (Kind, Synonyms, TargetContext, apply_synonyms, canonical_name, extract_document,
                             extract_statements, group_indicators, load_synonyms, normalise_unit, parse_number,

@@ -1,4 +1,8 @@
-"""PDF reader: pdfplumber characters grouped into lines page by page, furniture removed."""
+"""PDF reader: pdfplumber characters grouped into lines page by page, ruled tables as rows.
+
+Every line is handed on; the reader only asks ``ingest.furniture`` which lines are furniture
+to tell a scanned page (images and nothing but a stamp or folio) from a page of text.
+"""
 from __future__ import annotations
 
 import io
@@ -10,7 +14,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest import furniture
-from ingest.pdf_tables import find_tables, inside
+from ingest.readers.pdf_tables import find_tables, inside
 from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, ImageOnlyPDF, Line, Page
 
 # Two characters share a line when their vertical extents overlap by at least this share of
@@ -26,8 +30,7 @@ _MAX_CID_SHARE = 0.3
 
 @dataclass(frozen=True)
 class PdfPageText:
-    """One page as extracted, before furniture removal; ``table[i]`` is True when
-    ``lines[i]`` is a table row."""
+    """One page as extracted; ``table[i]`` is True when ``lines[i]`` is a table row."""
 
     number: int
     lines: tuple[str, ...]
@@ -129,10 +132,10 @@ def _raise_open_error(path: Path, exc: BaseException):
 
 
 def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
-    """Read a PDF's text layer page by page with furniture removed.
+    """Read a PDF's text layer page by page, table rows in place among the text lines.
 
     Raises ImageOnlyPDF when the pages carry only images (perhaps with a scanner stamp),
-    EncryptedFile, CorruptFile, or EmptyDocument when no text is left.
+    EncryptedFile, CorruptFile, or EmptyDocument when no text but furniture is found.
     """
     pdf = _open(path, data)
     try:
@@ -147,27 +150,20 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
         pdf.close()
     if not extracted:
         raise EmptyDocument(path, "the PDF has no pages")
+    _check_text_layer(path, extracted)
+    return tuple(Page(number=p.number, lines=tuple(Line(text, table=tab) for text, tab in zip(p.lines, p.table)))
+                 for p in extracted)
+
+
+def _text_left(extracted: list[PdfPageText]) -> list[bool]:
+    """Per page: whether it holds text besides furniture (its table rows count as text)."""
     # furniture rules see the text lines only: a table row is never a running header or folio
     text_only = [[t for t, tab in zip(p.lines, p.table) if not tab] for p in extracted]
-    cleaned_text = furniture.clean_pages(text_only, [p.number for p in extracted])
-    pages = tuple(Page(number=p.number, lines=_merge_rows(p, kept)) for p, kept in zip(extracted, cleaned_text))
-    _check_text_layer(path, extracted, [[l.text for l in p.lines] for p in pages])
-    return pages
+    kept = furniture.page_keep(text_only, [p.number for p in extracted])
+    return [bool(k) or any(p.table) for p, k in zip(extracted, kept)]
 
 
-def _merge_rows(page: PdfPageText, kept: list[str]) -> tuple[Line, ...]:
-    """The page's surviving text lines (``kept``, in order) with its table rows in place."""
-    out, k = [], 0
-    for text, tab in zip(page.lines, page.table):
-        if tab:
-            out.append(Line(text, table=True))
-        elif k < len(kept) and kept[k] == text:
-            out.append(Line(text))
-            k += 1
-    return tuple(out)
-
-
-def _check_text_layer(path: Path, extracted: list[PdfPageText], cleaned: list[list[str]]) -> None:
+def _check_text_layer(path: Path, extracted: list[PdfPageText]) -> None:
     """Raise when the text layer is missing (scanned pages) or unusable (unmapped glyphs)."""
     total = len(extracted)
     chars = sum(p.chars for p in extracted)
@@ -178,12 +174,13 @@ def _check_text_layer(path: Path, extracted: list[PdfPageText], cleaned: list[li
             f"扫描件/unusable text layer: {cids} of {chars + cids} glyphs have no Unicode mapping; run OCR first",
         )
     # A page counts as scanned when it has images and nothing but furniture as text.
-    scanned = [p.number for p, lines in zip(extracted, cleaned) if p.images and not lines]
+    text_left = _text_left(extracted)
+    scanned = [p.number for p, text in zip(extracted, text_left) if p.images and not text]
     if scanned and len(scanned) * 2 >= total:
         raise ImageOnlyPDF(
             path,
             f"扫描件/image-only PDF with no text layer ({len(scanned)} of {total} pages are images, "
             "any text is only a scanner watermark); run OCR first, then ingest the OCR'd PDF",
         )
-    if not any(cleaned):
+    if not any(text_left):
         raise EmptyDocument(path, "the PDF has no extractable text")

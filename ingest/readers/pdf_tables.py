@@ -1,6 +1,6 @@
 """Ruled tables in PDF pages: found with pdfplumber's table finder, one text row per table row.
 
-A table's characters are taken out of the page's line flow (``read_pdf``) and its rows are
+A table's characters are taken out of the page's line flow (``readers.pdf``) and its rows are
 emitted instead, cells joined by ``CELL_SEPARATOR``, so that a budget table reads
 ``201 | 06 | 01 | 行政运行 | 1,511.90 | 1,511.89 | | | | | 0.01`` rather than jumbled lines.
 
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ingest.normalize import CJK, CJK_PUNCT
+from ingest.records import CELL_SEPARATOR
+from ingest.text import CJK, CJK_PUNCT
 
-CELL_SEPARATOR = " | "
 # A page grid holds prose: rows whose only text is one long cell (a line of a paragraph).
 _PROSE_CELL_CHARS = 25
 _MAX_PROSE_ROWS = 0.3

@@ -1,19 +1,16 @@
-"""Word readers: .docx with python-docx (styles, list numbering, tables) and .doc via antiword."""
+""".docx reader with python-docx: paragraphs with heading levels from styles, the list numbers
+Word generates (``一、``, ``（一）``, ``1.``), and tables as rows, in document order."""
 from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
-from ingest import furniture
-from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page, UnsupportedFormat
+from ingest.records import CELL_SEPARATOR, CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
-CELL_SEPARATOR = " | "
 
 _CN_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -146,10 +143,12 @@ def _style_level(paragraph) -> int | None:
     return None
 
 
-def _paragraph_line(paragraph, numbering: _Numbering) -> Line | None:
+def _paragraph_line(paragraph, numbering: _Numbering) -> Line:
+    """One paragraph as a line: its list number prefixed, its heading level as the hint."""
     name = (paragraph.style.name or "") if paragraph.style is not None else ""
     if name.lower().startswith("toc"):
-        return None  # entries of a generated table of contents
+        # an entry of a generated table of contents: no list number is counted for it
+        return Line(paragraph.text.rstrip(), toc=True)
     text = paragraph.text.rstrip()
     level = _style_level(paragraph)
     num = _num_pr(paragraph)
@@ -184,8 +183,6 @@ def _table_lines(table) -> list[Line]:
 def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
     """Body paragraphs and tables of a .docx in document order, with heading hints."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise EncryptedFile(path, "the .docx is an OLE container (password-protected or a renamed .doc); "
@@ -194,49 +191,26 @@ def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:
         raise CorruptFile(path, f"python-docx cannot open it ({type(exc).__name__}: {exc}); re-save it from Word") from exc
-    numbering = _Numbering(document)
-    lines: list[Line] = []
-
-    def walk(parent_element, parent):
-        for child in parent_element.iterchildren():
-            if child.tag == f"{_W}p":
-                line = _paragraph_line(Paragraph(child, parent), numbering)
-                if line is not None:
-                    lines.append(line)
-            elif child.tag == f"{_W}tbl":
-                lines.extend(_table_lines(Table(child, parent)))
-            elif child.tag == f"{_W}sdt":
-                content = child.find(f"{_W}sdtContent")
-                if content is not None:
-                    walk(content, parent)
-
-    walk(document.element.body, document._body)
-    keep = furniture.unpaged_keep([ln.text for ln in lines])
-    lines = [ln for ln, k in zip(lines, keep) if k]
+    lines = _body_lines(document.element.body, document._body, _Numbering(document))
     if not any(ln.text.strip() for ln in lines):
         raise EmptyDocument(path, "the .docx has no text")
     return (Page(number=None, lines=tuple(lines)),)
 
 
-def read_doc(path: Path, data: bytes) -> tuple[Page, ...]:
-    """Old Word .doc through the ``antiword`` binary, one paragraph a line."""
-    binary = shutil.which("antiword")
-    if binary is None:
-        raise UnsupportedFormat(path, ".doc needs the antiword program: install it (apt-get install antiword) "
-                                      "or save the file as .docx")
-    try:
-        result = subprocess.run([binary, "-w", "0", "-m", "UTF-8.txt", "-"], input=data,
-                                capture_output=True, timeout=120, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise CorruptFile(path, "antiword did not finish within 120 s") from exc
-    err = result.stderr.decode("utf-8", "replace").strip()
-    if result.returncode != 0:
-        if "encrypt" in err.lower() or "password" in err.lower():
-            raise EncryptedFile(path, "the .doc is password-protected; save an unprotected copy")
-        raise CorruptFile(path, f"antiword cannot read it: {err or 'exit status ' + str(result.returncode)}")
-    text = result.stdout.decode("utf-8", "replace")
-    raw_lines = [ln.rstrip() for ln in re.split(r"\r\n|\r|\n", text)]
-    lines = furniture.clean_unpaged(raw_lines)
-    if not any(ln.strip() for ln in lines):
-        raise EmptyDocument(path, "the .doc has no text")
-    return (Page(number=None, lines=tuple(Line(ln) for ln in lines)),)
+def _body_lines(element, parent, numbering: _Numbering) -> list[Line]:
+    """The lines of the paragraphs and tables under ``element``, in document order; content
+    controls (``w:sdt``) are opened."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines: list[Line] = []
+    for child in element.iterchildren():
+        if child.tag == f"{_W}p":
+            lines.append(_paragraph_line(Paragraph(child, parent), numbering))
+        elif child.tag == f"{_W}tbl":
+            lines.extend(_table_lines(Table(child, parent)))
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                lines.extend(_body_lines(content, parent, numbering))
+    return lines

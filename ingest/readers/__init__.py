@@ -1,18 +1,23 @@
-"""``read_file(path)``: any supported file to a RawDocument, page furniture removed.
+"""``read_file(path)``: any supported file to a RawDocument, every line as extracted.
 
-Formats: .pdf (pdfplumber), .docx (python-docx), .doc (antiword), .txt and .md (encoding
-detected). The format readers live in ``read_pdf``, ``read_docx`` and ``read_text``.
+Formats: .pdf (pdfplumber, ``readers.pdf`` with ruled tables from ``readers.pdf_tables``),
+.docx (python-docx, ``readers.docx``), .doc (antiword, ``readers.doc``), .txt and .md
+(encoding detected, ``readers.text``). Readers only extract: page furniture is dropped
+afterwards by the one furniture pass (``ingest.furniture``).
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-from ingest.read_docx import read_doc, read_docx
-from ingest.read_pdf import read_pdf
-from ingest.read_text import decode_bytes, markdown_pages, text_pages
+from ingest.readers.doc import read_doc
+from ingest.readers.docx import read_docx
+from ingest.readers.pdf import read_pdf
+from ingest.readers.text import decode_bytes, markdown_pages, text_pages
 from ingest.records import (SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, RawDocument,
                             UnsupportedFormat)
+
+__all__ = ["SUPPORTED_SUFFIXES", "read_file"]
 
 
 def read_file(path: str | Path) -> RawDocument:

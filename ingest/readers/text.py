@@ -1,4 +1,10 @@
-"""Plain-text and Markdown readers with encoding detection that refuses mojibake."""
+"""Plain-text and Markdown readers with encoding detection that refuses mojibake.
+
+A text file is one page of lines, blank ones included (they may separate paragraphs). A
+Markdown file loses its front matter and its HTML comments; its ``#`` heading marks stay in
+the text, for the furniture pass sees the lines as written (``normalize.markdown_line``
+reads the marks afterwards).
+"""
 from __future__ import annotations
 
 import codecs
@@ -7,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import furniture
 from ingest.records import EmptyDocument, EncodingError, Line, Page
+from ingest.text import HAN_BASIC
 
 # A decoding is accepted only when at most this share of its characters is implausible
 # for a Chinese or English document (controls, private use, unassigned, rare planes).
@@ -16,6 +22,7 @@ _MAX_ODD_SHARE = 0.002
 _MAX_ODD_CHARS_SMALL = 2
 # A GB18030 decoding must have this share of its Han characters in GB2312.
 _MIN_GB2312_SHARE = 0.9
+_HAN = re.compile(f"[{HAN_BASIC}]")
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ def _common_han_share(text: str) -> float:
     Simplified Chinese text scores near 1; Big5 or Latin bytes misread as GBK score far
     lower because their byte pairs land all over the GBK extension area.
     """
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    han = _HAN.findall(text)
     if not han:
         return 1.0
     common = 0
@@ -135,7 +142,6 @@ def _fallback(data: bytes, path: str | Path) -> DecodedText:
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*(?:\n|\Z)", re.S)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 def _split_lines(text: str) -> list[str]:
@@ -143,25 +149,18 @@ def _split_lines(text: str) -> list[str]:
 
 
 def text_pages(decoded: DecodedText, path: Path) -> tuple[Page, ...]:
-    """The one page of a .txt file: its lines, blank ones included, TOC and stamps removed."""
-    lines = furniture.clean_unpaged(_split_lines(decoded.text.replace("\ufeff", "")))
+    """The one page of a .txt file: its lines, blank ones included."""
+    lines = _split_lines(decoded.text.replace("\ufeff", ""))
     if not any(ln.strip() for ln in lines):
         raise EmptyDocument(path, "the text file is empty")
     return (Page(number=None, lines=tuple(Line(ln) for ln in lines)),)
 
 
 def markdown_pages(decoded: DecodedText, path: Path) -> tuple[Page, ...]:
-    """The one page of a .md file: front matter and HTML comments dropped, ``#`` headings hinted."""
+    """The one page of a .md file: front matter and HTML comments dropped, lines as written."""
     text = _FRONT_MATTER.sub("", decoded.text.replace("\ufeff", ""), count=1)
     # A comment on a line of its own (``<!-- INFO END -->``) becomes a blank line: a break.
-    text = _HTML_COMMENT.sub("", text)
-    out: list[Line] = []
-    for raw in furniture.clean_unpaged(_split_lines(text)):
-        match = _MD_HEADING.match(raw)
-        if match and match.group(2):
-            out.append(Line(match.group(2), heading_hint=len(match.group(1))))
-        else:
-            out.append(Line(raw))
-    if not any(line.text.strip() for line in out):
+    lines = _split_lines(_HTML_COMMENT.sub("", text))
+    if not any(ln.strip() for ln in lines):
         raise EmptyDocument(path, "the Markdown file is empty")
-    return (Page(number=None, lines=tuple(out)),)
+    return (Page(number=None, lines=tuple(Line(ln) for ln in lines)),)
