@@ -17,10 +17,13 @@
 - ``make_doc(source, title, clauses, **meta)``: a hand-built ParsedDocument;
   ``clauses`` are ``(path_tuple, label, text)`` triples; pages are 1, 2, 3…
 - ``SHARED``: ``../shared`` (tests using it must skip when it is absent).
+- ``read_cached(path)`` / ``parse_cached(path)``: ``read_file`` / ``parse_file`` once per test run
+  (the real documents are read by several test files; do not mutate what they return).
 """
 from __future__ import annotations
 
 import shutil
+from functools import lru_cache
 import sys
 from pathlib import Path
 
@@ -70,6 +73,23 @@ def make_doc(source: str, title: str, clauses, *, content_hash: str | None = Non
     h = content_hash or hashlib.sha256((title + body).encode()).hexdigest()
     return ParsedDocument(source=source, format="txt", content_hash=h, meta=DocumentMeta(title=title, **meta),
                           text=body, clauses=tuple(out))
+
+
+@lru_cache(maxsize=None)
+def read_cached(path: Path):
+    """``ingest.readers.read_file(path)``, read once per session."""
+    from ingest.readers import read_file
+
+    return read_file(path)
+
+
+@lru_cache(maxsize=None)
+def parse_cached(path: Path):
+    """``ingest.pipeline.parse_file(path)`` once per session, sharing ``read_cached``'s read
+    (a reader's error is raised each time: exceptions are not cached)."""
+    from ingest.pipeline import parse_raw
+
+    return parse_raw(read_cached(path))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED  # noqa: E402
+from conftest import SHARED, parse_cached, read_cached  # noqa: E402
 REALDOCS = SHARED / "realdocs"
 if not REALDOCS.is_dir():
     pytest.skip("../shared/realdocs is absent", allow_module_level=True)
@@ -21,7 +21,6 @@ pdfplumber = pytest.importorskip("pdfplumber")
 pipeline = pytest.importorskip("ingest.pipeline")
 
 from ingest.furniture import strip_furniture  # noqa: E402
-from ingest.readers import read_file  # noqa: E402
 from ingest.records import ImageOnlyPDF  # noqa: E402
 
 GOVDOC = REALDOCS / "govdoc-cn" / "397.pdf"
@@ -37,9 +36,8 @@ TEXT_PDFS = sorted(p for p in REALDOCS.rglob("*.pdf") if p != SCANNED)
 DOCX_PDF_MIN_AGREEMENT = 0.95
 
 
-@lru_cache(maxsize=None)
 def parsed(path: Path):
-    return pipeline.parse_file(path)
+    return parse_cached(path)
 
 
 def squash(text: str) -> str:
@@ -72,7 +70,7 @@ def test_govdoc_397_no_clause_holds_a_folio():
     folio = re.compile(r"[—－-]\s*\d{1,3}\s*[—－-]")
     assert [c.text for c in doc.clauses if folio.search(c.text)] == []
     # the reader hands them on and the furniture pass drops every one: no line left is a folio
-    raw = read_file(GOVDOC)
+    raw = read_cached(GOVDOC)
     assert any(folio.fullmatch(line.text.strip()) for page in raw.pages for line in page.lines)
     assert not any(folio.fullmatch(line.text.strip()) for line in strip_furniture(raw))
 
@@ -149,7 +147,7 @@ def test_budget_articles_do_not_swallow_the_rest_of_the_document():
 
 
 def test_gbk_plan_reads_correctly():
-    raw = read_file(NANNING)
+    raw = read_cached(NANNING)
     assert raw.encoding == "gb18030"
     doc = parsed(NANNING)
     assert "南宁市科学技术发展“十三五”规划" in doc.text

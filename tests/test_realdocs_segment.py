@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import parse_file
 
-from conftest import SHARED  # noqa: E402
+from conftest import SHARED, parse_cached, read_cached  # noqa: E402
 REAL = SHARED / "realdocs"
 LAWS = SHARED / "laws"
 if not REAL.is_dir():
@@ -19,9 +18,8 @@ YUMMY = REAL / "policyreader-yummyjacky"
 PLANS = REAL / "five-year-plans-txt"
 
 
-@lru_cache(maxsize=None)
 def parsed(path: Path):
-    return parse_file(path)
+    return parse_cached(path)
 
 
 def labelled_headings(path: Path) -> list[str]:
@@ -156,9 +154,7 @@ def test_budget_title_and_wrapped_prose():
                                   "policyreader-yummyjacky/2026年中央一号文件.pdf",
                                   "policyreader-yummyjacky/海南省农机购置与应用补贴实施方案的通知.pdf"])
 def test_pdfs_without_ruled_tables_gain_no_table_rows(name):
-    from ingest.readers import read_file
-
-    raw = read_file(REAL / name)
+    raw = read_cached(REAL / name)
     assert [l.text for p in raw.pages for l in p.lines if l.table] == []
 
 

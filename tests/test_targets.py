@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import CORPUS, ROOT, SHARED, make_doc
+from conftest import CORPUS, ROOT, SHARED, make_doc, parse_cached
 from ingest.text import match_form
 from ingest.pipeline import parse_file
 from ingest.targets import (Kind, Synonyms, TargetContext, apply_synonyms, canonical_name, extract_document,
@@ -278,7 +278,7 @@ def test_labelled_clause_texts_occur_in_their_sources():
         sources = [s for s in sources if s.startswith("corpus/")]
     for source in sources:
         path = ROOT / source if source.startswith("corpus/") else SHARED / source
-        text = match_form(parse_file(path).text)
+        text = match_form(parse_cached(path).text)
         for r in rows:
             if r["source"] == source:
                 assert match_form(r["clause_text"]) in text, r["id"]
