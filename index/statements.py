@@ -96,16 +96,14 @@ class StatementStore:
             "SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM statement_docs WHERE extractor=?)"
             " ORDER BY id", (extractor,))]
 
-    def indicator_names(self) -> list[str]:
-        """Every distinct indicator name as written."""
-        return [r[0] for r in self.db.execute("SELECT DISTINCT indicator FROM statements")]
-
-    def set_canonical(self, mapping: dict[str, str]) -> int:
-        """Set ``canonical`` from indicator (as written) -> canonical name; returns rows changed."""
-        before = self.db.total_changes
-        self.db.executemany("UPDATE statements SET canonical=? WHERE indicator=? AND canonical<>?",
-                            [(c, i, c) for i, c in mapping.items()])
-        return self.db.total_changes - before
+    def recanonicalise(self, canonical: Callable[[str], str]) -> int:
+        """Set every row's ``canonical`` to ``canonical(indicator)``; returns the rows changed."""
+        memo: dict[str, str] = {}
+        changed = [(memo.setdefault(ind, canonical(ind)), i)
+                   for i, ind, old in self.db.execute("SELECT id, indicator, canonical FROM statements").fetchall()
+                   if memo.setdefault(ind, canonical(ind)) != old]
+        self.db.executemany("UPDATE statements SET canonical=? WHERE id=?", changed)
+        return len(changed)
 
     def canonical_counts(self) -> list[tuple[str, int]]:
         """(canonical name, number of statements), most stated first, then by name."""

@@ -99,12 +99,11 @@ class TargetIndex:
         a current mark from their stored clauses; returns how many documents were extracted."""
         synonyms = self.synonyms()
         if self.store.get_meta(_DIGEST) != _digest(synonyms):
-            names = self.store.statements.indicator_names()
-            self.store.statements.set_canonical({n: apply_synonyms(n, synonyms) for n in names})
+            if self.store.statements.recanonicalise(lambda name: apply_synonyms(name, synonyms)):
+                self._touch()
             self.store.set_meta(_DIGEST, _digest(synonyms))
-            self._touch()
         todo = self.store.statements.unextracted(EXTRACTOR_VERSION)
-        docs = {d.doc_id: d for d in self.store.documents()}
+        docs = {d.doc_id: d for d in self.store.documents()} if todo else {}
         for doc_id in todo:
             self.store.statements.clear(doc_id)
             self.write(doc_id, self.extract(self._stored_document(docs[doc_id])))
