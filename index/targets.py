@@ -173,6 +173,6 @@ class TargetIndex:
             self._names = (stamp, IndicatorNames.build(n for n, _ in self.store.statements.canonical_counts()))
         try:
             named = self._names[1].named(pq, self.canonical)
-        except SynonymsError:  # a search is not refused for a bad synonyms line: the rules alone name it
-            named = self._names[1].named(pq, lambda n: apply_synonyms(n, None))
+        except SynonymsError:  # a search is not refused for a bad synonyms line: the last good file is used
+            named = self._names[1].named(pq, lambda n: apply_synonyms(n, self._synonyms[1]))
         return self.store.statements.clauses_stating(named) if named else set()
