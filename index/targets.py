@@ -63,6 +63,7 @@ class TargetIndex:
         self._synonyms: tuple[object, Synonyms] = (object(), Synonyms())  # (file stamp, mapping)
         self._synced: object = object()  # the file stamp the database was last checked against
         self._names: tuple[object, IndicatorNames] = (object(), IndicatorNames())
+        self._memo: tuple[Synonyms | None, dict[str, str]] = (None, {})  # query runs -> canonical, per mapping
 
     @property
     def synonyms_path(self) -> Path:
@@ -172,7 +173,21 @@ class TargetIndex:
         if stamp != self._names[0]:
             self._names = (stamp, IndicatorNames.build(n for n, _ in self.store.statements.canonical_counts()))
         try:
-            named = self._names[1].named(pq, self.canonical)
+            synonyms = self.synonyms()
         except SynonymsError:  # a search is not refused for a bad synonyms line: the last good file is used
-            named = self._names[1].named(pq, lambda n: apply_synonyms(n, self._synonyms[1]))
+            synonyms = self._synonyms[1]
+        named = self._names[1].named(pq, self._canonicaliser(synonyms))
         return self.store.statements.clauses_stating(named) if named else set()
+
+    def _canonicaliser(self, synonyms: Synonyms):
+        """``apply_synonyms`` under ``synonyms``, remembered (a query tries up to ~20 runs of words)."""
+        if self._memo[0] is not synonyms or len(self._memo[1]) > 100_000:
+            self._memo = (synonyms, {})
+        memo = self._memo[1]
+
+        def canonical(name: str) -> str:
+            if name not in memo:
+                memo[name] = apply_synonyms(name, synonyms)
+            return memo[name]
+
+        return canonical
