@@ -14,6 +14,7 @@ st.html(CSS)
 st.navigation(
     [
         st.Page("webui/search.py", title="检索", icon=":material/search:", url_path="search", default=True),
+        st.Page("webui/targets.py", title="指标", icon=":material/monitoring:", url_path="targets"),
         st.Page("webui/kbpage.py", title="知识库", icon=":material/folder_open:", url_path="kb"),
     ]
 ).run()

@@ -1,6 +1,6 @@
 """Speed of the quantitative-statement extractor against parsing, on ``../shared``.
 
-    python evaluation/targets_bench.py [--laws 300] [--repeat 3]
+    python -m evaluation targets-bench [--laws 300] [--repeat 3]
 
 For each file: parse (``ingest.pipeline.parse_file``) once, then extract
 (``ingest.targets.extract_document``) ``--repeat`` times and keep the fastest run. Laws are
@@ -66,12 +66,21 @@ def _line(name: str, m: dict) -> str:
             f"extract/parse {share:6.1%}")
 
 
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m evaluation targets-bench``."""
+    p.add_argument("--laws", type=int, default=300, help="how many law files to sample")
+    p.add_argument("--repeat", type=int, default=3, help="extraction runs per file (the fastest is kept)")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the speed table."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--laws", type=int, default=300, help="how many law files to sample")
-    p.add_argument("--repeat", type=int, default=3)
-    args = p.parse_args(argv)
+    add_arguments(p)
+    return run(p.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure and print the speed table (see ``main``)."""
     if not SHARED.exists():
         print(f"error: {SHARED} not found", file=sys.stderr)
         return 2

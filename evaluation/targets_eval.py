@@ -1,6 +1,6 @@
 """Precision and recall of the quantitative-statement extractor on the labelled set.
 
-    python evaluation/targets_eval.py --split test [--labels eval/targets_labelled.jsonl] [--misses 40]
+    python -m evaluation targets-eval --split test [--labels eval/targets_labelled.jsonl] [--misses 40]
 
 Each labelled row names its source (``corpus/…`` relative to the repository, ``realdocs/…``
 relative to ``../shared``), the text it was read from (``clause_text``) and the statement.
@@ -190,13 +190,22 @@ def _show(st) -> str:
             f"{st.year} [{st.kind.value}]")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print precision, recall and the misses on a split of the labelled set."""
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``python -m evaluation targets-eval``."""
     p.add_argument("--split", choices=("train", "test", "all"), default="test")
     p.add_argument("--labels", default=str(DEFAULT_LABELS))
     p.add_argument("--misses", type=int, default=60, help="how many misses and false positives to print")
-    args = p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print precision, recall and the misses on a split of the labelled set."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(p)
+    return run(p.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score the split ``args`` names (see ``main``)."""
     labels = load_labels(args.labels)
     missing = sorted({lab.source for lab in labels if not source_path(lab.source).exists()})
     if missing:

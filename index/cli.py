@@ -1,6 +1,6 @@
 """``python -m index``: every command on a knowledge base.
 
-Reading: ``search``, ``context``, ``stats``. Writing (``index.cli_write``): ``add``, ``remove``,
+Reading: ``search``, ``context``, ``stats``, ``targets`` (``index.cli_targets``). Writing (``index.cli_write``): ``add``, ``remove``,
 ``rebuild``. Errors become one line on stderr and exit status 2.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import asdict
 
+from index.cli_targets import add_targets_command, run_targets
 from index.cli_write import add_write_commands
 from index.fusion import MODES
 from index.hits import mark
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m index", description="Search and build a policy knowledge base.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_read_commands(sub)
+    add_targets_command(sub, kb_arg=kb_arg)
     add_write_commands(sub, kb_arg=kb_arg)
     return parser
 
@@ -119,7 +121,7 @@ def _context(kb, args, out) -> int:
     return 0
 
 
-READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context}
+READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context, "targets": run_targets}
 
 
 def _read(args) -> int:

@@ -3,8 +3,9 @@ indexes stamped with the database generation, and a ``config.json`` manifest.
 
 ``KnowledgeBase`` is a thin facade that holds one thread lock and composes the parts:
 ``Store`` (all SQL), ``Indexes`` (load, sync and save the derived indexes), ``Searcher``
-(restrictions, candidate lists, fusion, hits) and ``Writer`` (ingest, rebuild, remove),
-which share one ``KBConfig`` (directory, model, dimension, settings, embedder).
+(restrictions, candidate lists, fusion, hits), ``Writer`` (ingest, rebuild, remove) and
+``TargetIndex`` (quantitative statements: filled by the Writer, queried by ``targets``,
+used by the Searcher), which share one ``KBConfig`` (directory, model, dimension, settings, embedder).
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from index.fusion import Mode
 from index.indexes import Indexes
 from index.location import DB_FILE, SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
-                           ModelMismatch)
+                           ModelMismatch, TargetRow)
 from index.search import Searcher
 from index.store import Store
+from index.targets import TargetIndex
 from index.writer import Progress, Writer, record_model
 from ingest.records import ParsedDocument
 
@@ -35,8 +37,10 @@ class KnowledgeBase:
         self.store = store
         self._lock = threading.RLock()
         self._indexes = Indexes(config=config, store=store)
-        self._searcher = Searcher(config=config, store=store, indexes=self._indexes)
-        self._writer = Writer(config=config, store=store, indexes=self._indexes, embedder=lambda: self.embedder)
+        self._targets = TargetIndex(config=config, store=store)
+        self._searcher = Searcher(config=config, store=store, indexes=self._indexes, targets=self._targets)
+        self._writer = Writer(config=config, store=store, indexes=self._indexes, embedder=lambda: self.embedder,
+                              targets=self._targets)
 
     # -- opening ------------------------------------------------------------
     @classmethod
@@ -100,6 +104,7 @@ class KnowledgeBase:
         kb = cls(config, store)
         # a manifest lost, or left behind by a crash after a rebuild committed, is rewritten
         kb._indexes.refresh(save=manifest is None or (manifest.model, manifest.dim) != (recorded, rec_dim))
+        kb._targets.sync(documents=True, strict=False)  # an older KB gets its statements from its stored clauses
         return kb
 
     # -- configuration ------------------------------------------------------
@@ -200,6 +205,26 @@ class KnowledgeBase:
         """Remove the document ingested from ``source`` from every index; False when unknown."""
         with self._lock:
             return self._writer.remove(source)
+
+    # -- quantitative statements ---------------------------------------------
+    def targets(self, query: str | None = None, *, indicator: str | None = None, subject: str | None = None,
+                kind: str | None = None, year_from: int | None = None, year_to: int | None = None) -> list[TargetRow]:
+        """The quantitative statements (targets and actual figures) of the KB, with citations.
+
+        ``query``: words each found in the indicator, its canonical name, the subject or the
+        document title; ``indicator``: a name whose canonical form the statement's canonical
+        name must equal (``常住人口城镇化率`` selects ``城镇化率``); ``subject``: a substring of
+        the subject; ``kind``: ``target`` or ``actual``; ``year_from``/``year_to``: the
+        statement's year. Raises SynonymsError when the KB's ``synonyms.tsv`` is malformed.
+        """
+        with self._lock:
+            return self._targets.rows(query, indicator=indicator, subject=subject, kind=kind,
+                                      year_from=year_from, year_to=year_to)
+
+    def indicators(self) -> list[tuple[str, int]]:
+        """(canonical indicator name, number of statements), most stated first (for suggestions)."""
+        with self._lock:
+            return self._targets.indicators()
 
     # -- browsing -----------------------------------------------------------
     def documents(self) -> list[DocumentRow]:

@@ -76,6 +76,46 @@ class ClauseRow:
 
 
 @dataclass(frozen=True)
+class TargetRow:
+    """A quantitative statement found in a clause (``index.targets``), ready to cite.
+
+    ``indicator`` as written and its ``canonical`` group name; ``value`` (``value_high`` the
+    upper end of a range); ``comparator`` 达到/以上/下降…; ``kind`` target or actual; ``year``;
+    ``base`` (a base year or value); ``subject`` (the region or body); the clause (``text``,
+    ``page`` it starts on, ``citation``); ``start``/``end`` the statement's span in ``text``.
+    """
+
+    indicator: str
+    canonical: str
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    kind: str  # "target" or "actual" (an ``ingest.targets.Kind``)
+    year: int | None
+    base: str | None
+    subject: str | None
+    clause_id: int
+    citation: str
+    text: str
+    page: int | None
+    doc_id: int
+    doc_title: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        """JSON form (the keys of ``python -m index targets --json``)."""
+        out = {k: getattr(self, k) for k in TARGET_KEYS}
+        out["kind"] = str(self.kind)
+        return out
+
+
+TARGET_KEYS: tuple[str, ...] = ("indicator", "canonical", "value", "value_high", "unit", "comparator", "kind", "year",
+                                "base", "subject", "clause_id", "citation", "text", "page")
+
+
+@dataclass(frozen=True)
 class HitRow:
     """What a hit needs from the store: the clause, its address and its document's citation fields."""
 

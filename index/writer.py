@@ -1,8 +1,9 @@
 """The write path of the knowledge base: ingest, rebuild, remove.
 
 Each batch is parsed and embedded first (vectors are cached in the database as they come,
-so a crash loses no embedding work), then written in one SQLite transaction that bumps the
-generation; only then are the derived indexes updated and atomically replaced (see
+so a crash loses no embedding work) and its quantitative statements extracted
+(``index.targets``), then written in one SQLite transaction (documents, clauses, statements)
+that bumps the generation; only then are the derived indexes updated and atomically replaced (see
 ``index.indexes``). One writer at a time: a second one gets ``KBBusy``.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from index.indexes import Indexes
 from index.location import LOCK_FILE
 from index.records import IngestReport, KBBusy
 from index.store import Store, text_hash
+from index.targets import TargetIndex
 from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
@@ -60,10 +62,12 @@ def record_model(store: Store, config: KBConfig) -> None:
 class Writer:
     """Adds, replaces and removes documents of one KB (its caller holds the KB's thread lock)."""
 
-    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, embedder: Callable[[], Embedder]):
+    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, embedder: Callable[[], Embedder],
+                 targets: TargetIndex):
         self.config = config
         self.store = store
         self.indexes = indexes
+        self.targets = targets
         self.embedder = embedder  # the KB's embedder, loaded on first call
 
     def _write_lock(self) -> FileLock:
@@ -216,6 +220,9 @@ class Writer:
 
     def _write(self, todo: list, *, skipped: list, failed: list, timings: dict, rebuild: bool) -> IngestReport:
         t = time.perf_counter()
+        statements = [self.targets.extract(doc) for _, doc, _ in todo]
+        timings["extract"] = time.perf_counter() - t
+        t = time.perf_counter()
         added, replaced = [], []
         kept: set[int] = set()
         if rebuild:
@@ -227,13 +234,14 @@ class Writer:
                         if d.doc_id not in kept:
                             self.store.delete_document(d.doc_id)
                     record_model(self.store, self.config)
-                for source, doc, old_id in todo:
+                for (source, doc, old_id), found in zip(todo, statements):
                     if old_id is not None and not rebuild:
                         self.store.delete_document(old_id)
                         replaced.append(source)
                     else:
                         added.append(source)
-                    self.store.insert_document(doc, source=source)
+                    self.targets.write(self.store.insert_document(doc, source=source), found)
+                self.targets.catch_up()  # documents kept by a rebuild, or made by older code
                 gen = self.store.bump_generation()
             self.indexes.sync()
             self.indexes.save(gen)

@@ -13,6 +13,7 @@ OPTIONS = {
     "search": ["query", "--kb", "--k", "--mode", "--doc", "--issuer", "--type", "--year-from", "--year-to", "--json"],
     "context": ["clause_id", "--kb", "--n", "--json"],
     "stats": ["--kb", "--json"],
+    "targets": ["query", "--kb", "--indicator", "--subject", "--kind", "--year-from", "--year-to", "--json"],
     "add": ["PATH", "--kb", "--model", "--quiet"],
     "remove": ["PATH", "--kb", "--quiet"],
     "rebuild": ["PATH", "--kb", "--model", "--quiet"],
