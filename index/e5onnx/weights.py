@@ -18,13 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
+from index.records import KBError
+
 QK = 32                 # weights per Q4_0 block
 BLOCK_BYTES = 2 + QK // 2
 F32, Q4_0 = 0, 1
 
 
-class WeightsError(ValueError):
-    """The model file is missing, truncated or not in the E5S1 format."""
+class WeightsError(KBError):
+    """The model file is missing, truncated or not in the E5S1 format (a KBError, so the CLIs
+    and the page print its message)."""
 
 
 @dataclass(frozen=True)
