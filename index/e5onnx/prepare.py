@@ -49,6 +49,7 @@ class Prepared:
 
     @property
     def onnx_path(self) -> Path:
+        """The variant's graph file."""
         return self.directory / f"{self.variant.value}.onnx"
 
     def size_bytes(self) -> int:

