@@ -15,11 +15,9 @@ replaces the CPU sessions (not tested here: no GPU on this machine).
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
