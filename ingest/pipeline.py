@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from ingest.blocks import fold_inner_blocks
 from ingest.furniture import is_unit_line
+from ingest.meta_hints import apply_hints
 from ingest.metadata import split_meta
 from ingest.normalize import SourceLine, clean_line, ends_sentence, is_folio, is_toc_line, is_watermark, join_lines
 from ingest.records import SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
@@ -166,11 +167,12 @@ def _drop_running_headers(lines: list[SourceLine]) -> list[SourceLine]:
 def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()) -> ParsedDocument:
     """Parse a reader's RawDocument into metadata, normalised text and clauses."""
     lines = source_lines(raw)
-    pages = len(raw.pages) if raw.format == "pdf" else None
+    pages = len(raw.pages) if raw.pages and raw.pages[0].number is not None else None  # PDF, images
     split = split_meta(lines, source=raw.source, pages=pages)
     inner = fold_inner_blocks([l for l, keep in zip(lines, split.body) if keep])
     meta = replace(split.meta, date=split.meta.date or inner.date,
                    issuer=split.meta.issuer or ("、".join(inner.issuers) or None))
+    meta = apply_hints(meta, raw.meta_hints)
     paragraphs = merge_tables(join_lines(inner.lines, is_marker=is_marker))
     text, clauses = segment(paragraphs, settings)
     if not clauses:
@@ -182,4 +184,5 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
         meta=meta,
         text=text,
         clauses=clauses,
+        ocr=raw.ocr,
     )

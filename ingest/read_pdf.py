@@ -11,7 +11,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest import furniture
 from ingest.pdf_tables import find_tables, inside
-from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, ImageOnlyPDF, Line, Page
+from ingest.ocr import ocr_pdf_pages
+from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 # Two characters share a line when their vertical extents overlap by at least this share of
 # the smaller height. Digits set in a Latin font often sit a few points lower than the
@@ -131,8 +132,8 @@ def _raise_open_error(path: Path, exc: BaseException):
 def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
     """Read a PDF's text layer page by page with furniture removed.
 
-    Raises ImageOnlyPDF when the pages carry only images (perhaps with a scanner stamp),
-    EncryptedFile, CorruptFile, or EmptyDocument when no text is left.
+    Scanned pages (images, perhaps with a scanner stamp) are read by OCR (``ingest.ocr``).
+    Raises EncryptedFile, CorruptFile, or EmptyDocument when no text is left.
     """
     pdf = _open(path, data)
     try:
@@ -151,7 +152,12 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
     text_only = [[t for t, tab in zip(p.lines, p.table) if not tab] for p in extracted]
     cleaned_text = furniture.clean_pages(text_only, [p.number for p in extracted])
     pages = tuple(Page(number=p.number, lines=_merge_rows(p, kept)) for p, kept in zip(extracted, cleaned_text))
-    _check_text_layer(path, extracted, [[l.text for l in p.lines] for p in pages])
+    scans = _scanned_pages(extracted, pages)
+    if scans:  # scanned pages (any text only a scanner stamp) or unmapped glyphs: read the image
+        ocr = {p.number: p for p in ocr_pdf_pages(path, scans)}
+        pages = tuple(ocr.get(p.number, p) for p in pages)
+    if not any(p.lines for p in pages):
+        raise EmptyDocument(path, "PDF 中没有可提取的文字（文字层与 OCR 都没有读出文字）")
     return pages
 
 
@@ -167,23 +173,8 @@ def _merge_rows(page: PdfPageText, kept: list[str]) -> tuple[Line, ...]:
     return tuple(out)
 
 
-def _check_text_layer(path: Path, extracted: list[PdfPageText], cleaned: list[list[str]]) -> None:
-    """Raise when the text layer is missing (scanned pages) or unusable (unmapped glyphs)."""
-    total = len(extracted)
-    chars = sum(p.chars for p in extracted)
-    cids = sum(p.cid_glyphs for p in extracted)
-    if cids and cids > _MAX_CID_SHARE * (chars + cids):
-        raise ImageOnlyPDF(
-            path,
-            f"扫描件/unusable text layer: {cids} of {chars + cids} glyphs have no Unicode mapping; run OCR first",
-        )
-    # A page counts as scanned when it has images and nothing but furniture as text.
-    scanned = [p.number for p, lines in zip(extracted, cleaned) if p.images and not lines]
-    if scanned and len(scanned) * 2 >= total:
-        raise ImageOnlyPDF(
-            path,
-            f"扫描件/image-only PDF with no text layer ({len(scanned)} of {total} pages are images, "
-            "any text is only a scanner watermark); run OCR first, then ingest the OCR'd PDF",
-        )
-    if not any(cleaned):
-        raise EmptyDocument(path, "the PDF has no extractable text")
+def _scanned_pages(extracted: list[PdfPageText], pages: tuple[Page, ...]) -> list[int]:
+    """Pages to read by OCR: images with nothing but furniture as text, or a text layer
+    whose glyphs are mostly unmapped (``(cid:123)``)."""
+    return [p.number for p, page in zip(extracted, pages)
+            if (p.images and not page.lines) or p.cid_glyphs > _MAX_CID_SHARE * (p.chars + p.cid_glyphs)]

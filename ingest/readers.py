@@ -1,14 +1,17 @@
 """``read_file(path)``: any supported file to a RawDocument, page furniture removed.
 
-Formats: .pdf (pdfplumber), .docx (python-docx), .doc (antiword), .txt and .md (encoding
-detected). The format readers live in ``read_pdf``, ``read_docx`` and ``read_text``.
+Formats: .pdf (pdfplumber; scanned pages by OCR), .docx (python-docx), .doc (antiword), .txt
+and .md (encoding detected), .html/.htm/.mhtml (saved web pages), .png/.jpg/.tif (OCR). The
+format readers live in ``read_pdf``, ``read_docx``, ``read_text``, ``read_html`` and ``ocr``.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+from ingest.ocr import IMAGE_SUFFIXES, ocr_summary, read_image
 from ingest.read_docx import read_doc, read_docx
+from ingest.read_html import read_html
 from ingest.read_pdf import read_pdf
 from ingest.read_text import decode_bytes, markdown_pages, text_pages
 from ingest.records import (SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, RawDocument,
@@ -34,10 +37,14 @@ def read_file(path: str | Path) -> RawDocument:
         raise CorruptFile(path, f"cannot read the file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise EmptyDocument(path, "the file is empty")
-    encoding = None
+    encoding = hints = None
     try:
         if suffix == ".pdf":
             pages = read_pdf(path, data)
+        elif suffix in IMAGE_SUFFIXES:
+            pages = read_image(path, data)
+        elif suffix in (".html", ".htm", ".mhtml"):
+            pages, hints = read_html(path, data)
         elif suffix == ".docx":
             pages = read_docx(path, data)
         elif suffix == ".doc":
@@ -56,4 +63,6 @@ def read_file(path: str | Path) -> RawDocument:
         pages=pages,
         content_hash=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
+        ocr=ocr_summary(pages),
+        meta_hints=hints,
     )
