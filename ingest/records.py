@@ -64,6 +64,7 @@ class MetaHints:
     published: str | None = None  # 发布日期, ISO yyyy-mm-dd
     index_number: str | None = None  # 索引号
     subject: str | None = None  # 主题分类
+    attachments: tuple[str, ...] = ()  # names of the attached files the page links to
 
 
 @dataclass(frozen=True)
