@@ -1,7 +1,7 @@
 """Choose the main-text extractor for saved web pages by measurement.
 
-``python -m ingest.bench_html [--shared DIR] [--verbose]`` lays four documents we have (397.txt,
-a short notice cut from it, seed 003, the Nanning plan) out as saved policy pages in three
+``python -m ingest.bench_html [--shared DIR] [--verbose]`` lays five documents we have (397.txt,
+a short and a very short notice cut from it, seed 003, the Nanning plan) out as saved policy pages in three
 layouts (``ingest.html_pages``),
 runs each candidate extractor on every page and prints, per extractor, the share of the
 document's paragraphs it returns (recall) and the characters it returns that are not the
@@ -29,9 +29,16 @@ def page_397(shared: Path = SHARED) -> PolicyPage:
 
 
 def short_397(shared: Path = SHARED) -> PolicyPage:
-    """A short notice: 397's 主送机关, first two paragraphs and signature."""
+    """A short notice: 397's 主送机关, preamble, first heading and paragraph, and signature."""
     page = page_397(shared)
-    return PolicyPage(meta=page.meta, title=page.title, paragraphs=page.paragraphs[:3] + page.paragraphs[-3:])
+    return PolicyPage(meta=page.meta, title=page.title, paragraphs=page.paragraphs[:4] + page.paragraphs[-3:])
+
+
+def tiny_397(shared: Path = SHARED) -> PolicyPage:
+    """A very short notice: 主送机关, one heading, one paragraph, signature."""
+    page = page_397(shared)
+    return PolicyPage(meta=page.meta[:4], title=page.title, paragraphs=page.paragraphs[:1] + page.paragraphs[2:4]
+                      + page.paragraphs[-3:])
 
 
 def write_fixtures(folder: Path, shared: Path = SHARED) -> list[Path]:
@@ -53,6 +60,7 @@ def documents(shared: Path = SHARED) -> list[PolicyPage]:
     return [
         page_397(shared),
         short_397(shared),
+        tiny_397(shared),
         PolicyPage(meta=(("发文机关", "国家发展改革委"), ("标题", seed[0])), title=seed[0], paragraphs=tuple(seed[1:60]),
                    attachments=(f"{seed[0]}.pdf",)),
         PolicyPage(meta=(("发文机关", "南宁市人民政府"), ("标题", plan[0])), title=plan[0], paragraphs=tuple(plan[40:120])),
@@ -69,6 +77,14 @@ def _text_of(fragment: str) -> str:
     return "\n".join(" ".join(line.split()) for b in blocks for line in b.text_content().split("\n"))
 
 
+def _reader(page_html: str) -> str:
+    """The project's reader: metadata block and template furniture out, then readability."""
+    from ingest.read_html import read_html
+
+    pages, _ = read_html(Path("page.html"), page_html.encode("utf-8"))
+    return "\n".join(line.text for line in pages[0].lines)
+
+
 def extractors() -> dict[str, callable]:
     """Candidate extractors: page html -> text, paragraphs on lines. trafilatura is not a
     dependency of the project (``pip install trafilatura==2.3.1`` to compare)."""
@@ -78,7 +94,8 @@ def extractors() -> dict[str, callable]:
         import trafilatura
     except ImportError:
         print("trafilatura not installed: its rows are left out", file=sys.stderr)
-        return {"readability-lxml": lambda h: _text_of(Document(h).summary(html_partial=True)), "all text (no extraction)": _text_of}
+        return {"readability-lxml": lambda h: _text_of(Document(h).summary(html_partial=True)),
+                "ingest.read_html (the reader)": _reader, "all text (no extraction)": _text_of}
     return {
         "trafilatura": lambda h: trafilatura.extract(h, include_comments=False, include_tables=False) or "",
         "trafilatura favor_recall": lambda h: trafilatura.extract(h, include_comments=False, include_tables=False,
@@ -86,6 +103,7 @@ def extractors() -> dict[str, callable]:
         "trafilatura favor_precision": lambda h: trafilatura.extract(h, include_comments=False, include_tables=False,
                                                                      favor_precision=True) or "",
         "readability-lxml": lambda h: _text_of(Document(h).summary(html_partial=True)),
+        "ingest.read_html (the reader)": _reader,
         "all text (no extraction)": _text_of,
     }
 

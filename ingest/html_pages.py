@@ -92,7 +92,7 @@ def govcn_page(page: PolicyPage) -> str:
         f'<table class="bd1"><tbody>{"".join(rows)}</tbody></table>'
         f'<div class="pages-title"><h1>{_e(page.title)}</h1></div>'
         + _body(page, 'div class="pages_content" id="UCAP-CONTENT"') +
-        f'<div class="pages-date">2019-09-04 15:32 <span class="font">{NAVIGATION[10]}</span> | <a href="#">打印</a></div>'
+        f'<div class="pages-date">2019-09-04 15:32 <span class="font">{NAVIGATION[12]}</span> | <a href="#">打印</a></div>'
         f'<div class="editor">【{NAVIGATION[32]}】{NAVIGATION[25]}</div>'
         f'<div class="related"><h3>{NAVIGATION[16]}</h3><ul>{related}</ul></div></div>'
         f'{_footer()}</body></html>'

@@ -37,6 +37,15 @@ _TITLE_SUFFIX = re.compile(r"[_|－\-—]+[^_|－\-—]{0,30}(?:网|政府|门�
 _TITLE_LINE = 40  # the metadata reader takes title lines of at most this length
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar|7z|et|txt)(?:[?#].*)?$", re.I)
 _ATTACHMENT_HEAD = re.compile(r"^(?:相关)?附件(?:下载)?[：:]?$")
+# class/id words of page furniture in policy-site templates: readability appends a short
+# document's siblings (breadcrumbs, the date/print bar, 责任编辑) to the body, so they go first.
+# ``editor`` only as a whole class: ``TRS_Editor`` is the body of TRS-built sites.
+_FURNITURE = re.compile(r"(?:^|[-_\s])(?:bread\w*|crumb\w*|position|location|nav\w*|menu\w*|header|footer|foot|top|"
+                        r"share|print|tools?|related|relevant|pages-date|date-bar|font|sidebar|side|left|"
+                        r"copyright|qrcode|ewm|xgwz|xgxx|fenxiang)(?:$|[-_\s])|(?:^|\s)editor(?:$|\s)", re.I)
+# An element with this many sentence ends is text, whatever its class says.
+_TEXT_SENTENCES = 3
+_MAX_LINK_SHARE = 0.5  # a block whose text is mostly links is a menu or a list of other pages
 
 
 def html_text(path: Path, data: bytes) -> str:
@@ -153,8 +162,25 @@ def take_attachments(root) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def drop_furniture(root) -> None:
+    """Remove template furniture by its class or id (breadcrumbs, menus, footers, the
+    print bar), never an element that holds sentences of text."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el.tag in ("body", "html"):
+            continue
+        names = f"{el.get('class', '')} {el.get('id', '')}".strip()
+        if names and _FURNITURE.search(names) and el.text_content().count("。") < _TEXT_SENTENCES:
+            el.drop_tree()
+
+
+def _link_share(block) -> float:
+    text = len(_squash(block.text_content())) or 1
+    return sum(len(_squash(a.text_content())) for a in block.iter("a")) / text
+
+
 def main_text(page_html: str) -> list[str]:
-    """The main text's paragraphs, one a line (``<br>`` separates paragraphs too)."""
+    """The main text's paragraphs, one a line (``<br>`` separates paragraphs too); blocks
+    made mostly of links are left out."""
     from readability import Document
 
     summary = Document(page_html).summary(html_partial=True)
@@ -163,7 +189,8 @@ def main_text(page_html: str) -> list[str]:
         br.tail = "\n" + (br.tail or "")
     lines = []
     for block in tree.xpath(_BLOCKS):
-        lines += [" ".join(part.split()) for part in block.text_content().split("\n")]
+        if _link_share(block) <= _MAX_LINK_SHARE:
+            lines += [" ".join(part.split()) for part in block.text_content().split("\n")]
     return [l for l in lines if l]
 
 
@@ -190,6 +217,7 @@ def read_html(path: Path, data: bytes) -> tuple[tuple[Page, ...], MetaHints | No
     hints = read_meta_table(root) or MetaHints()
     files = take_attachments(root)
     title = hints.title or _page_title(root)
+    drop_furniture(root)
     body = main_text(lxml.html.tostring(root, encoding="unicode"))
     body = [l for l in body if not (title and _squash(l) == _squash(title)) and not _ATTACHMENT_HEAD.match(_squash(l))]
     if not body:
