@@ -27,6 +27,7 @@ class FileTiming:
     pages: int | None
     chars: int
     clauses: int
+    ocr_pages: int = 0  # pages read by OCR (scans): timed apart from text-layer PDFs
 
 
 def time_file(path: Path) -> FileTiming:
@@ -35,7 +36,7 @@ def time_file(path: Path) -> FileTiming:
     doc = parse_file(path)
     seconds = time.perf_counter() - start
     return FileTiming(path=path, format=doc.format, seconds=seconds, pages=doc.meta.pages,
-                      chars=len(doc.text), clauses=len(doc.clauses))
+                      chars=len(doc.text), clauses=len(doc.clauses), ocr_pages=len(doc.ocr.pages) if doc.ocr else 0)
 
 
 def _rate(amount: float, seconds: float) -> str:
@@ -65,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     if not timings:
         print("no file could be read", file=sys.stderr)
         return 1
-    pdfs = [t for t in timings if t.format == "pdf"]
-    texts = [t for t in timings if t.format != "pdf"]
+    scans = [t for t in timings if t.ocr_pages]
+    if scans:
+        secs = sum(t.seconds for t in scans)
+        print(f"TOTAL OCR: {len(scans)} files, {sum(t.ocr_pages for t in scans)} pages in {secs:.2f} s")
+    pdfs = [t for t in timings if t.format == "pdf" and not t.ocr_pages]
+    texts = [t for t in timings if t.format != "pdf" and not t.ocr_pages]
     if pdfs:
         secs = sum(t.seconds for t in pdfs)
         pages = sum(t.pages or 0 for t in pdfs)

@@ -25,7 +25,7 @@ from PIL import Image, ImageFilter
 from ingest.ocr.engine import recognise
 from ingest.ocr.layout import page_lines
 from ingest.ocr.pool import recognise_pages, shutdown
-from ingest.ocr.reader import _mean_confidence
+from ingest.ocr.reader import mean_confidence
 from ingest.ocr.sources import pdf_refs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +59,9 @@ def speed(pdf: Path, workers: list[int]) -> None:
     """Print s/page for each worker count (the pool's start-up included, models loaded)."""
     import pypdfium2
 
-    pages = len(pypdfium2.PdfDocument(str(pdf)))
+    doc = pypdfium2.PdfDocument(str(pdf))
+    pages = len(doc)
+    doc.close()
     for w in workers:
         shutdown()
         t, c = time.perf_counter(), _cpu()
@@ -113,7 +115,7 @@ def accuracy(pdf: Path, truth: Path) -> None:
             body = [l for l in page if not re.fullmatch(r"[-—一\d\s]+|扫描全能王.*", l.text)]  # folio, stamp
             e, n = char_errors(text, "".join(l.text for l in body))
             errors, chars, lines = errors + e, chars + n, lines + body
-        conf = _mean_confidence(lines) or 0.0
+        conf = mean_confidence(lines) or 0.0
         print(f"{name:24} {errors:>7} / {chars:<6} {1 - errors / chars:>9.3f} {conf:>16.3f}")
 
 

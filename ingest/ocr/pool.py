@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ingest.ocr.engine import Box, engine, recognise
-from ingest.ocr.sources import PageRef, load_image
+from ingest.ocr.sources import PageRef, close_documents, load_image
 
 # (pages done, pages in this document, source path)
 PageProgress = Callable[[int, int, str], None]
@@ -112,10 +112,13 @@ def recognise_pages(refs: Sequence[PageRef], *, workers: int | None = None) -> l
     total = len(refs)
     results: list[PageBoxes | None] = [None] * total
     if workers <= 1 or total <= 1:
-        for k, ref in enumerate(refs):
-            results[k] = recognise_page(ref)
-            if progress:
-                progress(k + 1, total, ref.path)
+        try:
+            for k, ref in enumerate(refs):
+                results[k] = recognise_page(ref)
+                if progress:
+                    progress(k + 1, total, ref.path)
+        finally:
+            close_documents()
         return results  # type: ignore[return-value]
     pool = _pool(workers)
     with _bare_main():

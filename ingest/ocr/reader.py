@@ -18,7 +18,8 @@ from ingest.records import CorruptFile, EmptyDocument, Line, OcrSummary, Page
 POOR_CONFIDENCE = 0.95
 
 
-def _mean_confidence(lines: Sequence[OcrLine]) -> float | None:
+def mean_confidence(lines: Sequence[OcrLine]) -> float | None:
+    """The lines' confidences weighted by their lengths; None for no text."""
     weight = sum(len(l.text) for l in lines)
     if not weight:
         return None
@@ -47,7 +48,7 @@ def to_pages(results: Sequence[PageBoxes]) -> tuple[Page, ...]:
         pages.append(Page(
             number=number,
             lines=tuple(Line(l.text, bbox=l.bbox, confidence=l.confidence) for l in body),
-            ocr_confidence=_mean_confidence(body) if body else _mean_confidence(lines),
+            ocr_confidence=mean_confidence(body) if body else mean_confidence(lines),
         ))
     return tuple(pages)
 

@@ -56,11 +56,16 @@ def _pdf(path: str):
     import pypdfium2 as pdfium
 
     if path not in _PDF_CACHE:  # a worker keeps the document it is reading open
-        for old in _PDF_CACHE.values():
-            old.close()
-        _PDF_CACHE.clear()
+        close_documents()
         _PDF_CACHE[path] = pdfium.PdfDocument(path)
     return _PDF_CACHE[path]
+
+
+def close_documents() -> None:
+    """Close the PDF this process keeps open for rendering."""
+    for doc in _PDF_CACHE.values():
+        doc.close()
+    _PDF_CACHE.clear()
 
 
 def load_image(ref: PageRef, *, dpi: int = RENDER_DPI) -> Image.Image:
