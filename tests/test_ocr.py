@@ -271,3 +271,28 @@ def test_model_loads_and_reads_with_the_network_refused(tmp_path, monkeypatch):
     raw = read_file(path)
     assert raw.format == "jpg"
     assert "（二）加强纳税人诚信教育" in [l.text for l in raw.pages[0].lines]
+
+
+@pytest.mark.slow
+@needs_govdoc
+def test_an_image_page_inside_a_text_pdf_is_read_by_ocr(tmp_path, monkeypatch):
+    """397.pdf with its last page swapped for that page as an image: only that page is OCR'd."""
+    import pypdfium2
+
+    from ingest.pipeline import parse_file
+
+    monkeypatch.setenv("POLICY_OCR_WORKERS", "1")
+    text_pdf = pypdfium2.PdfDocument(str(GOVDOC))
+    image_pdf_path = tmp_path / "p5.pdf"
+    text_pdf[4].render(scale=200 / 72).to_pil().convert("RGB").save(image_pdf_path, resolution=200)
+    mixed = pypdfium2.PdfDocument(str(GOVDOC))
+    mixed.del_page(4)
+    mixed.import_pages(pypdfium2.PdfDocument(str(image_pdf_path)), [0], index=4)
+    path = tmp_path / "397_mixed.pdf"
+    mixed.save(str(path))
+    doc, ref = parse_file(path), parse_file(GOVDOC)
+    assert doc.ocr.pages == (5,) and doc.ocr.poor_pages == ()
+    assert [c.path for c in doc.clauses] == [c.path for c in ref.clauses]
+    last_ocr, last_ref = doc.clauses[-1], ref.clauses[-1]
+    assert last_ocr.page_start == last_ref.page_start == 5
+    assert difflib.SequenceMatcher(None, last_ocr.text, last_ref.text).ratio() >= 0.95
