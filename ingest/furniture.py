@@ -32,9 +32,10 @@ EDGE_LINES = 2
 
 _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2500\uff0d\u2212"
 # Folios that cannot be confused with content: "— 3 —", "—1—", "- 3 -", "第3页", "第 3 页 共 11 页",
-# "共11页 第3页", "Page 3 of 11", "·3·".
+# "共11页 第3页", "Page 3 of 11", "·3·". OCR reads the dashes of "— 1 —" as the ideograph 一
+# ("一1一", "-2一"): a line of nothing else is a folio too.
 _DECORATED_FOLIO = re.compile(
-    rf"^(?:[{_DASH}]+\s*\d{{1,4}}\s*[{_DASH}]+"
+    rf"^(?:[{_DASH}一]+\s*\d{{1,4}}\s*[{_DASH}一]+"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/、]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*[,，/、]?\s*第\s*\d{1,4}\s*页"
     r"|[·•]\s*\d{1,4}\s*[·•]"

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from ingest.blocks import fold_inner_blocks
 from ingest.furniture import strip_furniture
+from ingest.meta_hints import apply_hints
 from ingest.metadata import split_meta
 from ingest.normalize import join_lines
 from ingest.records import SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
@@ -63,11 +64,12 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
     lines = strip_furniture(raw)
     if not any(line.text.strip() for line in lines):
         raise EmptyDocument(raw.source, _NO_TEXT.get(raw.format, "no text left once page furniture is removed"))
-    pages = len(raw.pages) if raw.format == "pdf" else None
+    pages = len(raw.pages) if raw.format == "pdf" or raw.ocr is not None else None  # PDFs and images
     split = split_meta(lines, source=raw.source, pages=pages)
     inner = fold_inner_blocks([l for l, keep in zip(lines, split.body) if keep])
     meta = replace(split.meta, date=split.meta.date or inner.date,
                    issuer=split.meta.issuer or ("、".join(inner.issuers) or None))
+    meta = apply_hints(meta, raw.meta_hints)  # a saved web page's metadata table wins
     paragraphs = merge_tables(join_lines(inner.lines))
     text, clauses = segment(paragraphs, settings)
     if not clauses:
@@ -79,4 +81,5 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
         meta=meta,
         text=text,
         clauses=clauses,
+        ocr=raw.ocr,
     )

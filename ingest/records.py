@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".txt", ".md", ".html", ".htm", ".mhtml",
+                                       ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 # Between the cells of a table row in ``Line.text`` (``201 | 06 | 行政运行 | 1,511.90``).
 CELL_SEPARATOR = " | "
 
@@ -23,20 +24,52 @@ class Line:
     row of a table, its cells joined by `` | `` (the segmenter keeps a table's rows together).
     ``toc`` marks a line the format itself calls a table-of-contents entry (a DOCX ``TOC 1``
     paragraph style); the furniture pass drops it.
+    ``bbox`` is the line's box on its page as fractions of the page's width and height
+    (x0, y0, x1, y1; origin top left) and ``confidence`` the recognition score (0-1), both
+    set for lines read by OCR and None otherwise.
     """
 
     text: str
     heading_hint: int | None = None
     table: bool = False
     toc: bool = False
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
 class Page:
-    """The lines of one page; ``number`` is 1-based, None for formats without pages."""
+    """The lines of one page; ``number`` is 1-based, None for formats without pages.
+    ``ocr_confidence`` is the mean line confidence of a page read by OCR, else None."""
 
     number: int | None
     lines: tuple[Line, ...]
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class OcrSummary:
+    """Which pages of a document were read by OCR and how well: ``poor_pages`` are those
+    whose mean line confidence is below ``ingest.ocr.POOR_CONFIDENCE`` (worth a look)."""
+
+    pages: tuple[int, ...]
+    poor_pages: tuple[int, ...]
+    confidence: float  # mean over the OCR'd pages' lines, weighted by their lengths
+
+
+@dataclass(frozen=True)
+class MetaHints:
+    """Metadata a reader found outside the text, e.g. a web page's 索引号/发文机关 table.
+    The pipeline prefers these over what it reads from the text; None where not given."""
+
+    title: str | None = None
+    issuer: str | None = None  # 发文机关
+    doc_number: str | None = None  # 发文字号
+    date: str | None = None  # 成文日期, ISO yyyy-mm-dd
+    published: str | None = None  # 发布日期, ISO yyyy-mm-dd
+    index_number: str | None = None  # 索引号
+    subject: str | None = None  # 主题分类
+    attachments: tuple[str, ...] = ()  # names of the attached files the page links to
 
 
 @dataclass(frozen=True)
@@ -45,10 +78,12 @@ class RawDocument:
     (page furniture is removed afterwards, by ``ingest.furniture.strip_furniture``)."""
 
     source: str
-    format: str  # "pdf" | "txt" | "md" | "docx" | "doc"
+    format: str  # "pdf" | "txt" | "md" | "docx" | "doc" | "html" | "png" | "jpg" | "tif" …
     pages: tuple[Page, ...]
     content_hash: str  # sha256 hex of the file's bytes
     encoding: str | None = None  # for text files: the detected encoding
+    ocr: OcrSummary | None = None  # set when some pages were read by OCR
+    meta_hints: MetaHints | None = None  # metadata the format states outside the text
 
 
 @dataclass(frozen=True)
@@ -94,6 +129,7 @@ class ParsedDocument:
     meta: DocumentMeta
     text: str  # the normalised document text the clause offsets point into
     clauses: tuple[Clause, ...] = field(default_factory=tuple)
+    ocr: OcrSummary | None = None  # the reader's OCR summary, for the ingest report
 
 
 class IngestError(Exception):

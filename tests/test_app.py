@@ -284,7 +284,7 @@ def test_busy_kb_upload_is_reported_and_changes_nothing(corpus_kb_dir, tmp_path,
 
 def test_upload_checks_type_and_size_before_saving():
     assert check(UploadedFile(name="a.PDF", data=b"%PDF")) is None
-    assert check(UploadedFile(name="../../etc/passwd", data=b"x")) == "不支持的文件类型「无扩展名」，请上传 PDF、TXT、DOCX、DOC 或 MD 文件"
+    assert check(UploadedFile(name="../../etc/passwd", data=b"x")) == "不支持的文件类型「无扩展名」，请上传 PDF、DOCX、DOC、TXT、MD、网页（HTML/MHTML）或图片（PNG/JPG/TIF） 文件"
     assert check(UploadedFile(name="x.exe", data=b"MZ")).startswith("不支持的文件类型「.exe」")
     big = UploadedFile(name="big.pdf", data=b"0" * (MAX_UPLOAD_BYTES + 1))
     assert check(big) == "文件有 50.0 MB，超过 50 MB 的上限"

@@ -21,7 +21,6 @@ pdfplumber = pytest.importorskip("pdfplumber")
 pipeline = pytest.importorskip("ingest.pipeline")
 
 from ingest.furniture import strip_furniture  # noqa: E402
-from ingest.records import ImageOnlyPDF  # noqa: E402
 
 GOVDOC = REALDOCS / "govdoc-cn" / "397.pdf"
 GOVDOC_LABELS = REALDOCS / "govdoc-cn" / "397_a.txt"
@@ -164,16 +163,6 @@ def docx_pdf_agreement() -> float:
 
 def test_docx_and_pdf_of_the_same_document_agree():
     assert docx_pdf_agreement() >= DOCX_PDF_MIN_AGREEMENT
-
-
-def test_scanned_pdf_gets_an_ocr_message_naming_the_file():
-    if not SCANNED.exists():
-        pytest.skip("scanned PDF missing")
-    with pytest.raises(ImageOnlyPDF) as info:
-        pipeline.parse_file(SCANNED)
-    message = str(info.value)
-    assert str(SCANNED) in message
-    assert "OCR" in message and "8 of 8 pages" in message
 
 
 @pytest.mark.parametrize("path", BUDGETS, ids=lambda p: p.name)

@@ -13,8 +13,8 @@ from ingest.records import (
 from index.records import KBBusy, KBError, KBMissing, ModelMismatch
 
 _INGEST_REASONS: tuple[tuple[type, str], ...] = (
-    (UnsupportedFormat, "文件格式不受支持，请上传 PDF、TXT、DOCX、DOC 或 MD 文件"),
-    (ImageOnlyPDF, "这是扫描版 PDF，没有文字层，请先做 OCR 再上传"),
+    (UnsupportedFormat, "文件格式不受支持，请上传 PDF、DOCX、DOC、TXT、MD、网页（HTML/MHTML）或图片（PNG/JPG/TIF） 文件"),
+    (ImageOnlyPDF, "扫描版 PDF 无法识别文字，请换一份更清晰的扫描件"),  # no longer raised: scans are OCR'd
     (EncryptedFile, "文件有密码保护，请先解除密码再上传"),
     (CorruptFile, "文件已损坏或无法解析，请确认文件能正常打开后重新上传"),
     (EmptyDocument, "文件中没有可提取的文字，请检查文件内容"),

@@ -78,7 +78,7 @@ def check(file: UploadedFile) -> str | None:
     """Why the file is refused before saving (type or size), or None."""
     suffix = PurePath(file.name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        return f"不支持的文件类型「{suffix or '无扩展名'}」，请上传 PDF、TXT、DOCX、DOC 或 MD 文件"
+        return f"不支持的文件类型「{suffix or '无扩展名'}」，请上传 PDF、DOCX、DOC、TXT、MD、网页（HTML/MHTML）或图片（PNG/JPG/TIF） 文件"
     if len(file.data) > MAX_UPLOAD_BYTES:
         return f"文件有 {len(file.data) / 1048576:.1f} MB，超过 {MAX_UPLOAD_MB} MB 的上限"
     if not file.data:

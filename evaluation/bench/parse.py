@@ -28,6 +28,7 @@ class FileTiming:
     pages: int | None
     chars: int
     clauses: int
+    ocr_pages: int = 0  # pages read by OCR (scans): timed apart from text-layer PDFs
 
 
 def time_file(path: Path) -> FileTiming:
@@ -38,7 +39,7 @@ def time_file(path: Path) -> FileTiming:
     doc = parse_file(path)
     seconds = time.perf_counter() - start
     return FileTiming(path=path, format=doc.format, seconds=seconds, pages=doc.meta.pages,
-                      chars=len(doc.text), clauses=len(doc.clauses))
+                      chars=len(doc.text), clauses=len(doc.clauses), ocr_pages=len(doc.ocr.pages) if doc.ocr else 0)
 
 
 def _rate(amount: float, seconds: float) -> str:
@@ -72,8 +73,12 @@ def _time_all(paths: list[Path]) -> list[FileTiming]:
 
 
 def _print_totals(timings: list[FileTiming]) -> None:
-    pdfs = [t for t in timings if t.format == "pdf"]
-    texts = [t for t in timings if t.format != "pdf"]
+    scans = [t for t in timings if t.ocr_pages]
+    if scans:
+        secs = sum(t.seconds for t in scans)
+        print(f"TOTAL OCR: {len(scans)} files, {sum(t.ocr_pages for t in scans)} pages in {secs:.2f} s")
+    pdfs = [t for t in timings if t.format == "pdf" and not t.ocr_pages]
+    texts = [t for t in timings if t.format != "pdf" and not t.ocr_pages]
     if pdfs:
         secs = sum(t.seconds for t in pdfs)
         pages = sum(t.pages or 0 for t in pdfs)

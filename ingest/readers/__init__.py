@@ -1,17 +1,20 @@
 """``read_file(path)``: any supported file to a RawDocument, every line as extracted.
 
-Formats: .pdf (pdfplumber, ``readers.pdf`` with ruled tables from ``readers.pdf_tables``),
-.docx (python-docx, ``readers.docx``), .doc (antiword, ``readers.doc``), .txt and .md
-(encoding detected, ``readers.text``). Readers only extract: page furniture is dropped
-afterwards by the one furniture pass (``ingest.furniture``).
+Formats: .pdf (pdfplumber, ``readers.pdf`` with ruled tables from ``readers.pdf_tables``;
+scanned pages by OCR, ``ingest.ocr``), .docx (python-docx, ``readers.docx``), .doc (antiword,
+``readers.doc``), .txt and .md (encoding detected, ``readers.text``), .html/.htm/.mhtml (saved
+web pages, ``readers.html``), .png/.jpg/.tif (OCR). Readers only extract: page furniture is
+dropped afterwards by the one furniture pass (``ingest.furniture``).
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
+from ingest.ocr import IMAGE_SUFFIXES, ocr_summary, read_image
 from ingest.readers.doc import read_doc
 from ingest.readers.docx import read_docx
+from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import decode_bytes, markdown_pages, text_pages
 from ingest.records import (SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, RawDocument,
@@ -39,10 +42,14 @@ def read_file(path: str | Path) -> RawDocument:
         raise CorruptFile(path, f"cannot read the file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise EmptyDocument(path, "the file is empty")
-    encoding = None
+    encoding = hints = None
     try:
         if suffix == ".pdf":
             pages = read_pdf(path, data)
+        elif suffix in IMAGE_SUFFIXES:
+            pages = read_image(path, data)
+        elif suffix in (".html", ".htm", ".mhtml"):
+            pages, hints = read_html(path, data)
         elif suffix == ".docx":
             pages = read_docx(path, data)
         elif suffix == ".doc":
@@ -61,4 +68,6 @@ def read_file(path: str | Path) -> RawDocument:
         pages=pages,
         content_hash=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
+        ocr=ocr_summary(pages),
+        meta_hints=hints,
     )

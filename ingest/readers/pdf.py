@@ -14,8 +14,9 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest import furniture
+from ingest.ocr import ocr_pdf_pages
 from ingest.readers.pdf_tables import find_tables, inside
-from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, ImageOnlyPDF, Line, Page
+from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 # Two characters share a line when their vertical extents overlap by at least this share of
 # the smaller height. Digits set in a Latin font often sit a few points lower than the
@@ -134,8 +135,9 @@ def _raise_open_error(path: Path, exc: BaseException):
 def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
     """Read a PDF's text layer page by page, table rows in place among the text lines.
 
-    Raises ImageOnlyPDF when the pages carry only images (perhaps with a scanner stamp),
-    EncryptedFile, CorruptFile, or EmptyDocument when no text but furniture is found.
+    Scanned pages (images and nothing but a stamp or folio as text, or a text layer of
+    unmapped glyphs) are read by OCR (``ingest.ocr``). Raises EncryptedFile, CorruptFile, or
+    EmptyDocument when no text is left.
     """
     pdf = _open(path, data)
     try:
@@ -150,9 +152,15 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
         pdf.close()
     if not extracted:
         raise EmptyDocument(path, "the PDF has no pages")
-    _check_text_layer(path, extracted)
-    return tuple(Page(number=p.number, lines=tuple(Line(text, table=tab) for text, tab in zip(p.lines, p.table)))
-                 for p in extracted)
+    pages = tuple(Page(number=p.number, lines=tuple(Line(text, table=tab) for text, tab in zip(p.lines, p.table)))
+                  for p in extracted)
+    scans = _scanned_pages(extracted)
+    if scans:  # every line of a text page is handed on; a scanned page is replaced by its OCR
+        ocr = {p.number: p for p in ocr_pdf_pages(path, scans)}
+        pages = tuple(ocr.get(p.number, p) for p in pages)
+    if not any(line.text.strip() for p in pages for line in p.lines):
+        raise EmptyDocument(path, "PDF 中没有可提取的文字（文字层与 OCR 都没有读出文字）")
+    return pages
 
 
 def _text_left(extracted: list[PdfPageText]) -> list[bool]:
@@ -163,24 +171,9 @@ def _text_left(extracted: list[PdfPageText]) -> list[bool]:
     return [bool(k) or any(p.table) for p, k in zip(extracted, kept)]
 
 
-def _check_text_layer(path: Path, extracted: list[PdfPageText]) -> None:
-    """Raise when the text layer is missing (scanned pages) or unusable (unmapped glyphs)."""
-    total = len(extracted)
-    chars = sum(p.chars for p in extracted)
-    cids = sum(p.cid_glyphs for p in extracted)
-    if cids and cids > _MAX_CID_SHARE * (chars + cids):
-        raise ImageOnlyPDF(
-            path,
-            f"扫描件/unusable text layer: {cids} of {chars + cids} glyphs have no Unicode mapping; run OCR first",
-        )
-    # A page counts as scanned when it has images and nothing but furniture as text.
+def _scanned_pages(extracted: list[PdfPageText]) -> list[int]:
+    """Pages to read by OCR: images with nothing but furniture as text, or a text layer whose
+    glyphs are mostly unmapped (``(cid:123)``)."""
     text_left = _text_left(extracted)
-    scanned = [p.number for p, text in zip(extracted, text_left) if p.images and not text]
-    if scanned and len(scanned) * 2 >= total:
-        raise ImageOnlyPDF(
-            path,
-            f"扫描件/image-only PDF with no text layer ({len(scanned)} of {total} pages are images, "
-            "any text is only a scanner watermark); run OCR first, then ingest the OCR'd PDF",
-        )
-    if not any(text_left):
-        raise EmptyDocument(path, "the PDF has no extractable text")
+    return [p.number for p, text in zip(extracted, text_left)
+            if (p.images and not text) or (p.cid_glyphs and p.cid_glyphs > _MAX_CID_SHARE * (p.chars + p.cid_glyphs))]

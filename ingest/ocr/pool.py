@@ -1,0 +1,134 @@
+"""Recognition of many pages in a pool of worker processes, with a per-page progress hook.
+
+Each worker holds its own rapidocr engine (one onnxruntime thread per core it gets) and
+opens the file itself, so only page references go in and text boxes come out. The pool
+is started once (``spawn``: a forked copy of a threaded parent such as the Streamlit server
+can deadlock) and kept for the next document, so a folder of scans pays the start-up once.
+"""
+from __future__ import annotations
+
+import atexit
+import contextvars
+import multiprocessing
+import os
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ingest.ocr.engine import Box, engine, recognise
+from ingest.ocr.sources import PageRef, close_documents, load_image
+
+# (pages done, pages in this document, source path)
+PageProgress = Callable[[int, int, str], None]
+_PROGRESS: contextvars.ContextVar[PageProgress | None] = contextvars.ContextVar("ocr_progress", default=None)
+_POOL: ProcessPoolExecutor | None = None
+_POOL_WORKERS = 0
+
+
+@dataclass(frozen=True)
+class PageBoxes:
+    """What a worker returns for one page: the page image's size in pixels and its boxes."""
+
+    ref: PageRef
+    width: int
+    height: int
+    boxes: tuple[Box, ...]
+
+
+def default_workers() -> int:
+    """Worker processes: ``POLICY_OCR_WORKERS`` when set, else one per core, at most 2."""
+    env = os.environ.get("POLICY_OCR_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+@contextmanager
+def ocr_progress(callback: PageProgress) -> Iterator[None]:
+    """Within this block, OCR calls ``callback(done, total, source)`` after each page."""
+    token = _PROGRESS.set(callback)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
+def recognise_page(ref: PageRef) -> PageBoxes:
+    """Render or load one page and recognise it (runs in a worker, or in-process)."""
+    image = load_image(ref)
+    return PageBoxes(ref=ref, width=image.width, height=image.height, boxes=tuple(recognise(image)))
+
+
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start workers without re-running the parent's main script: a spawned child imports
+    ``__main__`` from its file, and a script that parses files at its top level (no
+    ``if __name__ == "__main__"``) would start OCR again in each child. The worker function
+    lives in this module, so the child needs nothing from ``__main__``."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def _init_worker(threads: int) -> None:
+    engine(threads=threads)  # load the models before the first page arrives
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    global _POOL, _POOL_WORKERS
+    if _POOL is None or _POOL_WORKERS != workers:
+        shutdown()
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_init_worker, initargs=(threads,))
+        _POOL_WORKERS = workers
+    return _POOL
+
+
+def shutdown() -> None:
+    """Stop the worker processes (they are restarted on the next OCR call)."""
+    global _POOL, _POOL_WORKERS
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+    _POOL, _POOL_WORKERS = None, 0
+
+
+atexit.register(shutdown)
+
+
+def recognise_pages(refs: Sequence[PageRef], *, workers: int | None = None) -> list[PageBoxes]:
+    """Recognise ``refs`` (in their order in the result), in ``workers`` processes when
+    there is more than one page and more than one worker, else in this process."""
+    workers = workers or default_workers()
+    progress = _PROGRESS.get()
+    total = len(refs)
+    results: list[PageBoxes | None] = [None] * total
+    if workers <= 1 or total <= 1:
+        try:
+            for k, ref in enumerate(refs):
+                results[k] = recognise_page(ref)
+                if progress:
+                    progress(k + 1, total, ref.path)
+        finally:
+            close_documents()
+        return results  # type: ignore[return-value]
+    pool = _pool(workers)
+    with _bare_main():
+        futures = {pool.submit(recognise_page, ref): k for k, ref in enumerate(refs)}
+    for done, future in enumerate(as_completed(futures), start=1):
+        try:
+            results[futures[future]] = future.result()
+        except BrokenProcessPool:  # a worker died (out of memory?): start afresh next time
+            shutdown()
+            raise
+        if progress:
+            progress(done, total, refs[futures[future]].path)
+    return results  # type: ignore[return-value]
