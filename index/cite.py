@@ -7,7 +7,8 @@ clause's address: the heading numbers of its section path and its own label (``�
 
 ``gbt7714``: ``主要责任者. 题名: 文号[类型]. 日期: 页码.`` —
 - 主要责任者: the 发文机关 (joined 机关 split at 、, at most three, then ``等``), else the
-  author line; omitted when neither is known (allowed in a numbered reference list, 8.1.1).
+  author line; for a report (``R``) the author line first (a 课题组 wrote it, the 机关 issued
+  it); omitted when neither is known (allowed in a numbered reference list).
 - 题名: the title; the 发文字号 follows as 其他题名信息 after ``: ``, as in the standard's own
   example of a 通知 (``…的通知: 京政办发〔2005〕37号[A/OL]``).
 - 类型 (文献类型标识), from the 文种 (``TYPE_CODES``; README "引用格式" says why): ``A`` (档案)
@@ -81,8 +82,11 @@ def type_code(document: DocumentRow) -> str:
 
 
 def authors(document: DocumentRow) -> str:
-    """主要责任者: the 发文机关 (split at 、，, at most three, then 等) or the author line; "" if neither."""
-    source = document.issuer or document.author or ""
+    """主要责任者: the 发文机关 (split at 、，, at most three, then 等) or the author line (first for
+    a report); "" if neither."""
+    first, second = (document.author, document.issuer) if type_code(document) == "R" else \
+        (document.issuer, document.author)
+    source = first or second or ""
     names = [n.strip() for n in source.replace("，", "、").replace(",", "、").split("、") if n.strip()]
     if len(names) > MAX_AUTHORS:
         return ", ".join(names[:MAX_AUTHORS]) + ", 等"
