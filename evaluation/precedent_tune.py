@@ -58,8 +58,9 @@ def scored(cases, cands, *, min_run: int, semantic_range):
 
     out = []
     for case, cs in zip(cases, cands):
-        ps = similar.sort_hits([similar.precedent(case.sentence, c, doc=None, cosine_range=semantic_range, min_run=min_run)
-                                for c in cs], similar.SortBy.SIMILARITY)
+        rescored = [similar.score_candidate(case.sentence, c.hit, c.semantic, min_run=min_run) for c in cs]
+        ps = similar.sort_hits([similar.precedent(c, doc=None, cosine_range=semantic_range) for c in rescored],
+                               similar.SortBy.SIMILARITY)
         src = next((p for p in ps if case.source and case.source in p.text), None)
         out.append((src, ps[0] if ps else None))
     return out
@@ -74,7 +75,8 @@ def run_lengths(cases, cands) -> None:
         pos = [s.coverage if s else 0.0 for (s, b), c in zip(res, cases) if c.kind == "reworded"]
         neg = [b.coverage if b else 0.0 for (s, b), c in zip(res, cases) if c.kind == "invented"]
         print(f"{L:7d}  {first['verbatim']:10.3f}  {first['reworded']:10.3f}  {auc(pos, neg):.3f}"
-              f"   (reworded median {statistics.median(pos):.2f}, invented max {max(neg):.2f})")
+              f"   (reworded min {min(pos):.2f} median {statistics.median(pos):.2f}, invented median "
+              f"{statistics.median(neg):.2f} max {max(neg):.2f})")
 
 
 def cosines(cases, cands) -> None:
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = load_cases(kb, stride=args.stride)
     print(f"{kb.model}: {sum(c.kind == 'verbatim' for c in cases)} verbatim, "
           f"{sum(c.kind == 'reworded' for c in cases)} reworded, {sum(c.kind == 'invented' for c in cases)} invented")
-    cands = similar.candidates(kb, [c.sentence for c in cases])
+    cands = similar.candidates(kb, [c.sentence for c in cases], skip_meaning_at=2.0)  # embed every sentence
     run_lengths(cases, cands)
     cosines(cases, cands)
     rng = tuple(float(x) for x in args.range.split(",")) if args.range else similar.semantic_range(kb.model)

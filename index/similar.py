@@ -2,10 +2,11 @@
 shared wording marked, a similarity figure, and the sentences with no precedent marked new.
 
 Pipeline: ``split_sentences`` (offsets into the draft) → two searches through the KB's public
-API for all sentences at once, ``batch_search(mode="semantic")`` (the sentences embedded in one
-batch; its scores are cosines) and ``batch_search(mode="lexical")`` (BM25 over bigrams, which
-finds verbatim and near-verbatim wording) → the union of candidates per sentence → shared runs
-(``index.shared``) and the similarity figure → the best ``k`` at or above the threshold.
+API for all sentences at once: ``batch_search(mode="lexical")`` (BM25 over bigrams, which finds
+verbatim and near-verbatim wording), then ``batch_search(mode="semantic")`` (one embedding batch;
+its scores are cosines) for the sentences no clause already shares ``SKIP_MEANING_AT`` of → the
+union of candidates per sentence with their shared runs (``index.shared``) → the similarity
+figure → the best ``k`` at or above the threshold.
 
 The similarity figure (0–1) is documented in ``similarity`` below; ``NEW_BELOW`` and the
 per-model semantic ranges were measured on the corpus KB (``evaluation/precedent_tune.py``).
@@ -13,7 +14,7 @@ per-model semantic ranges were measured on the corpus KB (``evaluation/precedent
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol, Sequence
 
@@ -35,7 +36,8 @@ SEMANTIC_RANGE: dict[str, tuple[float, float]] = {
 }
 DEFAULT_RANGE = (0.90, 0.97)  # another model: credit meaning only for a very high cosine
 NEW_BELOW = 0.45  # a sentence whose best similarity is below this has no precedent (无先例)
-CANDIDATES = 20  # candidates per sentence from each search
+CANDIDATES = 10  # candidates per sentence from each search (20 found the same sources on the corpus set)
+SKIP_MEANING_AT = 0.9  # a sentence a clause already shares this much of is not embedded
 
 
 class SortBy(StrEnum):
@@ -63,7 +65,7 @@ class Precedent:
     page_end: int | None
     similarity: float  # see ``similarity``
     coverage: float  # share of the sentence's characters in shared runs
-    semantic: float | None  # cosine of the embeddings; None when not among the nearest by meaning
+    semantic: float | None  # embedding cosine; None: not among the nearest by meaning, or not embedded (SKIP_MEANING_AT)
     shared: tuple[tuple[int, int], ...]  # [start, end) in ``text``
     sentence_shared: tuple[tuple[int, int], ...]  # the same runs, [start, end) in the sentence
 
@@ -156,42 +158,58 @@ def as_query(sentence: str) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A hit of either search with its cosine when the semantic search returned it."""
+    """A clause found for a sentence, with the runs it shares and its cosine when the semantic search returned it."""
 
     hit: Hit
+    runs: tuple[Run, ...]
+    coverage: float
     semantic: float | None
 
 
-def candidates(kb: SearchesKB, sentences: Sequence[str], *, depth: int = CANDIDATES) -> list[list[Candidate]]:
-    """Per sentence, the union of its semantic and lexical hits (one embedding batch for all)."""
-    if not sentences:
-        return []
+def score_candidate(sentence: str, hit: Hit, semantic: float | None, *, min_run: int = MIN_RUN) -> Candidate:
+    """``hit`` with the runs it shares with ``sentence`` and their coverage."""
+    runs = shared_runs(sentence, hit.text, min_len=min_run)
+    return Candidate(hit=hit, runs=runs, coverage=coverage(sentence, runs), semantic=semantic)
+
+
+def candidates(kb: SearchesKB, sentences: Sequence[str], *, depth: int = CANDIDATES,
+               skip_meaning_at: float = SKIP_MEANING_AT) -> list[list[Candidate]]:
+    """Per sentence, its lexical hits and, unless one of them already shares ``skip_meaning_at`` of
+    the sentence word for word, its semantic hits (those sentences embedded in one batch: the
+    embedding is most of the time of a long draft, and meaning can add little to such a match).
+    A text found twice (the PDF and the DOCX of one document) is kept once."""
     queries = [as_query(s) for s in sentences]
-    dense = kb.batch_search(queries, k=depth, mode=Mode.SEMANTIC)
-    lexical = kb.batch_search(queries, k=depth, mode=Mode.LEXICAL)
-    out = []
-    for dn, lx in zip(dense, lexical):
-        found: dict[str, Candidate] = {}
-        for h in dn:
-            found.setdefault(match_form(h.text), Candidate(hit=h, semantic=h.score))
-        for h in lx:  # a copy of the same text (PDF and DOCX of one document) is shown once
-            found.setdefault(match_form(h.text), Candidate(hit=h, semantic=None))
-        out.append(list(found.values()))
-    return out
+    found: list[dict[str, Candidate]] = [{} for _ in sentences]
+    forms: dict[int, str] = {}  # clause id -> match form (NFKC is slow; a clause recurs across sentences)
+
+    def form(h: Hit) -> str:
+        if h.clause_id not in forms:
+            forms[h.clause_id] = match_form(h.text)
+        return forms[h.clause_id]
+
+    lexical = kb.batch_search(queries, k=depth, mode=Mode.LEXICAL) if sentences else []
+    for i, hits in enumerate(lexical):
+        for h in hits:
+            if form(h) not in found[i]:
+                found[i][form(h)] = score_candidate(sentences[i], h, None)
+    need = [i for i, f in enumerate(found) if max((c.coverage for c in f.values()), default=0.0) < skip_meaning_at]
+    dense = kb.batch_search([queries[i] for i in need], k=depth, mode=Mode.SEMANTIC) if need else []
+    for i, hits in zip(need, dense):
+        for h in hits:
+            old = found[i].get(form(h))
+            found[i][form(h)] = replace(old, semantic=h.score) if old else score_candidate(sentences[i], h, h.score)
+    return [list(f.values()) for f in found]
 
 
-def precedent(sentence: str, cand: Candidate, *, doc: DocumentRow | None, cosine_range: tuple[float, float],
-              min_run: int = MIN_RUN) -> Precedent:
-    """A candidate scored against the sentence: shared runs, coverage and similarity."""
+def precedent(cand: Candidate, *, doc: DocumentRow | None, cosine_range: tuple[float, float]) -> Precedent:
+    """A scored candidate as a precedent: its clause, citation fields, similarity and shared spans."""
     h = cand.hit
-    runs: tuple[Run, ...] = shared_runs(sentence, h.text, min_len=min_run)
-    cov = coverage(sentence, runs)
     return Precedent(
         clause_id=h.clause_id, doc_id=h.doc_id, citation=h.citation, text=h.text, doc_title=h.doc_title,
         doc_number=h.doc_number, date=h.date, issuer=doc.issuer if doc else None, path=h.path, label=h.label,
-        page_start=h.page_start, page_end=h.page_end, similarity=similarity(cov, cand.semantic, cosine_range=cosine_range),
-        coverage=cov, semantic=cand.semantic, shared=tuple(r.clause_span for r in runs),
-        sentence_shared=tuple(sorted(r.sentence_span for r in runs)))
+        page_start=h.page_start, page_end=h.page_end, coverage=cand.coverage, semantic=cand.semantic,
+        similarity=similarity(cand.coverage, cand.semantic, cosine_range=cosine_range),
+        shared=tuple(r.clause_span for r in cand.runs), sentence_shared=tuple(sorted(r.sentence_span for r in cand.runs)))
 
 
 def find_precedents(kb: SearchesKB, text: str, *, k: int = 5, sort: SortBy | str = SortBy.SIMILARITY,
@@ -206,7 +224,7 @@ def find_precedents(kb: SearchesKB, text: str, *, k: int = 5, sort: SortBy | str
     docs = {d.doc_id: d for d in kb.documents()} if sentences else {}
     cosine_range, out = semantic_range(kb.model), []
     for s, cands in zip(sentences, per_sentence):
-        scored = [precedent(s.text, c, doc=docs.get(c.hit.doc_id), cosine_range=cosine_range) for c in cands]
+        scored = [precedent(c, doc=docs.get(c.hit.doc_id), cosine_range=cosine_range) for c in cands]
         best = sort_hits([p for p in scored if p.similarity >= threshold], SortBy.SIMILARITY)[:k]
         out.append(SentencePrecedents(sentence=s.text, start=s.start, end=s.end, hits=sort_hits(best, sort)))
     return PrecedentReport(tuple(out))
