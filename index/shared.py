@@ -11,9 +11,11 @@ import heapq
 import re
 from dataclasses import dataclass
 
-# Chosen by measurement on the corpus KB (evaluation/precedent_tune.py, README "查先例"):
-# 4 characters separate reworded sentences from invented ones best; 2-3 character runs are
-# mostly shared function words and policy boilerplate (发展、加强、的重要).
+# Chosen by measurement (evaluation/precedent_tune.py, README "查先例"): with 3 characters the
+# source clause of every reworded sentence ranks first by coverage alone, on the corpus KB and on
+# a 21,209-clause KB, and coverage separates reworded from invented sentences best (AUC 1.000 /
+# 0.998); 2-character runs are mostly shared boilerplate (发展、加强: an invented sentence then
+# covers up to 0.67), 4+ characters miss synonym-broken phrases (a reworded sentence drops to 0.22).
 MIN_RUN = 3
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 

