@@ -61,8 +61,9 @@ def _maximal_matches(sentence: str, clause: str, min_len: int) -> list[tuple[int
 
 
 def shared_runs(sentence: str, clause: str, *, min_len: int = MIN_RUN) -> tuple[Run, ...]:
-    """The common runs of ``sentence`` and ``clause`` (at least ``min_len`` characters, or the whole
-    sentence when it is shorter and occurs in the clause), sorted by their place in the clause."""
+    """The common runs of ``sentence`` and ``clause`` (at least ``min_len`` letters, digits or CJK
+    characters, punctuation in between allowed; or the whole sentence when it is shorter and occurs
+    in the clause), sorted by their place in the clause."""
     if len(sentence) < min_len:
         at = clause.find(sentence) if sentence else -1
         return (Run(0, at, len(sentence)),) if at >= 0 else ()
@@ -75,6 +76,8 @@ def shared_runs(sentence: str, clause: str, *, min_len: int = MIN_RUN) -> tuple[
         n = -neg
         free = [not used_s[i + t] and not used_c[j + t] for t in range(n)]
         if all(free):
+            if len(_CONTENT.findall(sentence, i, i + n)) < min_len:
+                continue  # a run that is mostly punctuation (，建设) is no shared wording
             runs.append(Run(i, j, n))
             used_s[i : i + n] = b"\x01" * n
             used_c[j : j + n] = b"\x01" * n

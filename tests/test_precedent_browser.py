@@ -15,6 +15,8 @@ QINLING = "健全秦岭保护长效机制，推进秦岭国家公园创建。"
 AIRPORT = "加快西安咸阳国际机场三期扩建，建设辐射“一带一路”的国际航空枢纽。"
 INVENTED = "推行网约车跨市运营资格互认。"
 
+ROOT = Path(__file__).resolve().parents[1]
+
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is absent: apt-get install -y chromium fonts-wqy-zenhei"
 )]
@@ -36,7 +38,8 @@ def test_paste_mark_copy_collect_and_export(corpus_kb_dir, corpus_kb, tmp_path):
             box.wait_for(timeout=120_000)
             box.fill(QINLING + AIRPORT + INVENTED)
             page.get_by_role("button", name="查先例", exact=True).click()
-            page.locator(".kb-precedent").first.wait_for(timeout=120_000)
+            page.locator(".kb-sent .kb-new").wait_for(timeout=120_000)  # the last sentence is on screen
+            page.wait_for_timeout(500)  # let the last cards settle
 
             sentences = page.locator(".kb-sent")
             assert sentences.count() == 3
@@ -44,6 +47,13 @@ def test_paste_mark_copy_collect_and_export(corpus_kb_dir, corpus_kb, tmp_path):
             assert sentences.nth(2).locator(".kb-new").inner_text() == "无先例"
             first_card = page.locator(".kb-precedent").first
             assert QINLING[:-1] in first_card.locator("mark").all_inner_texts()
+
+            shot = tmp_path / "precedent.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+            readme_shot = ROOT / "docs" / "precedent.png"
+            if not readme_shot.exists():
+                shutil.copyfile(shot, readme_shot)
 
             page.locator(".kb-copy").first.click()
             copied = page.evaluate("navigator.clipboard.readText()")
