@@ -12,6 +12,7 @@ import sys
 from dataclasses import asdict
 
 from index.cli_targets import add_targets_command, run_targets
+from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_write import add_write_commands
 from index.fusion import MODES
 from index.hits import mark
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_read_commands(sub)
     add_targets_command(sub, kb_arg=kb_arg)
     add_write_commands(sub, kb_arg=kb_arg)
+    add_precedent_commands(sub)
     return parser
 
 

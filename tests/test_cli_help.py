@@ -17,6 +17,8 @@ OPTIONS = {
     "add": ["PATH", "--kb", "--model", "--quiet"],
     "remove": ["PATH", "--kb", "--quiet"],
     "rebuild": ["PATH", "--kb", "--model", "--quiet"],
+    "similar": ["TEXT", "--file", "--kb", "--k", "--sort", "--json"],
+    "cite": ["CLAUSE_ID", "--style", "--kb"],
 }
 
 

@@ -10,6 +10,8 @@ import streamlit as st
 
 from index.query import parse_query
 from index.records import DocumentRow, Facets, Hit
+from webui import clipboard
+from webui.basket import add_button
 from webui.common import open_handle
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
@@ -136,8 +138,10 @@ def _no_results(state: SearchState) -> None:
 def _card(handle: KBHandle, hit: Hit, *, opened: set[int]) -> None:
     with st.container(border=True):
         st.html(card_html(hit))
-        cite, ctx, doc = st.columns([7, 1.3, 1.3], vertical_alignment="center")
-        cite.code(hit.citation, language=None, wrap_lines=True)
+        cite, copy, basket, ctx, doc = st.columns([5.2, 1.7, 1.5, 1.3, 1.3], vertical_alignment="center")
+        cite.code(hit.citation, language=None, wrap_lines=True)  # its copy icon copies the citation alone
+        copy.html(clipboard.copy_button_html(hit.text, hit.citation))  # copies the clause text and citation
+        add_button(handle, hit.clause_id, key=f"basket-{hit.clause_id}", where=basket)
         ctx.button(
             "收起上下文" if hit.clause_id in opened else "上下文",
             key=f"ctx-{hit.clause_id}",
