@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import asdict
 
+from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
 from index.fusion import MODES
 from index.hits import mark
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_read_commands(sub)
     add_write_commands(sub, kb_arg=kb_arg)
+    add_link_commands(sub, kb_arg=kb_arg)
     return parser
 
 
@@ -119,7 +121,7 @@ def _context(kb, args, out) -> int:
     return 0
 
 
-READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context}
+READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context, **LINK_COMMANDS}
 
 
 def _read(args) -> int:

@@ -22,6 +22,7 @@ import numpy as np
 from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
 from ingest.text import match_form
 from ingest.records import ParsedDocument
+from index.store_links import insert_refs
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +50,13 @@ CREATE TABLE IF NOT EXISTS clauses (
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, ordinal);
 -- A rowid table: a WITHOUT ROWID row over ~1 KB (a 1,536-byte vector) spills into its own
 -- overflow page, tripling the table's size on disk (measured: 460 MB for 151 MB of vectors).
+-- References a clause makes (ingest/refs.py), written with the clauses; resolved at query time (index/links.py).
+CREATE TABLE IF NOT EXISTS refs (
+    clause_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,
+    title TEXT NOT NULL, kind TEXT NOT NULL, cue TEXT NOT NULL, key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
+CREATE INDEX IF NOT EXISTS refs_key ON refs(key);
 CREATE TABLE IF NOT EXISTS embeddings (
     text_hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL,
     UNIQUE (text_hash, model)
@@ -119,6 +127,7 @@ class Store:
 
     def delete_document(self, doc_id: int) -> None:
         """Delete a document and its clauses."""
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
@@ -139,6 +148,7 @@ class Store:
               match_form(c.text), c.page_start, c.page_end, c.char_start, c.char_end, text_hash(c.text))
              for c in doc.clauses],
         )
+        insert_refs(self.db, doc_id)
         return doc_id
 
     def documents(self) -> list[DocumentRow]:

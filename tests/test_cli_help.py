@@ -16,6 +16,9 @@ OPTIONS = {
     "add": ["PATH", "--kb", "--model", "--quiet"],
     "remove": ["PATH", "--kb", "--quiet"],
     "rebuild": ["PATH", "--kb", "--model", "--quiet"],
+    "refs": ["doc_id", "--kb", "--json"],
+    "versions": ["doc_id", "--kb", "--json"],
+    "compare": ["doc_a", "doc_b", "--kb", "--json"],
 }
 
 
