@@ -47,6 +47,8 @@ def _add_read_commands(sub) -> None:
     s.add_argument("--type", dest="doc_type", action="append", default=[], help="文种 (repeatable)")
     s.add_argument("--year-from", type=int, help="first year of the documents' dates")
     s.add_argument("--year-to", type=int, help="last year of the documents' dates")
+    s.add_argument("--status", choices=["current", "superseded", "repealed", "unknown"],
+                   help="only documents with this status (versions and repeals, see `versions`)")
     s.add_argument("--json", action="store_true", help="print a JSON array of hits")
     c = sub.add_parser("context", help="a clause with its neighbours",
                        description="A clause with its neighbours in its document.")
@@ -76,7 +78,7 @@ def _marks(tty: bool) -> tuple[str, str]:
 
 def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
-                      year_from=args.year_from, year_to=args.year_to)
+                      year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
         out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")

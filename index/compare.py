@@ -13,6 +13,8 @@ from dataclasses import asdict
 
 from index.records import ClauseRow
 
+# Below this share of agreeing characters two clauses are different provisions, not versions.
+SIMILAR = 0.5
 _ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千\d]+)条")
 
 
@@ -49,30 +51,47 @@ def _pair(a: ClauseRow | None, b: ClauseRow | None) -> dict:
             "diff": [] if same else char_diff(a.text, b.text)}
 
 
+def _similar(a: ClauseRow, b: ClauseRow) -> bool:
+    """Two clauses are versions of one another when at least half their text agrees."""
+    return difflib.SequenceMatcher(None, _body(a), _body(b), autojunk=False).ratio() >= SIMILAR
+
+
 def _by_similarity(a: list[ClauseRow], b: list[ClauseRow]) -> list[tuple]:
     """Pairs of two clause lists aligned by difflib on their texts; near matches become changed pairs."""
     pairs = []
     sm = difflib.SequenceMatcher(None, [_body(c) for c in a], [_body(c) for c in b], autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+        if op == "equal":
             pairs += list(zip(a[i1:i2], b[j1:j2]))
             continue
-        pairs += [(c, None) for c in a[i1:i2]] + [(None, c) for c in b[j1:j2]]
+        rest_b = list(b[j1:j2])
+        for x in a[i1:i2]:  # each old clause takes the first similar new one of the block, in order
+            k = next((k for k, y in enumerate(rest_b) if _similar(x, y)), None)
+            if k is None:
+                pairs.append((x, None))
+                continue
+            pairs += [(None, y) for y in rest_b[:k]] + [(x, rest_b[k])]
+            rest_b = rest_b[k + 1:]
+        pairs += [(None, y) for y in rest_b]
     return pairs
+
+
+def _ordered(pairs: list[tuple], a: list[ClauseRow], b: list[ClauseRow]) -> list[tuple]:
+    """Pairs in B's order; a clause only in A follows the B clause its A predecessor was paired with."""
+    pos_b = {c.clause_id: i for i, c in enumerate(b)}
+    partner = {x.clause_id: pos_b[y.clause_id] for x, y in pairs if x and y}
+    last, key_a = -1.0, {}
+    for i, c in enumerate(a):
+        last = partner.get(c.clause_id, last + 0.001)
+        key_a[c.clause_id] = last
+    return sorted(pairs, key=lambda p: pos_b[p[1].clause_id] if p[1] else key_a[p[0].clause_id] + 0.0005)
 
 
 def compare(a: list[ClauseRow], b: list[ClauseRow]) -> dict:
     """``{"pairs": [...]}`` aligning the clauses of two documents (see the module docstring)."""
-    art_a = {n: c for c in a if (n := _article(c))}
     art_b = {n: c for c in b if (n := _article(c))}
-    if art_a and art_b:
-        pairs = _by_similarity([c for c in a if not _article(c)], [c for c in b if not _article(c)])
-        seq = list(dict.fromkeys([_article(c) for c in b if _article(c)] +
-                                 [_article(c) for c in a if _article(c)]))
-        keyed = {id(p): p for p in pairs}
-        pairs = list(keyed.values()) + [(art_a.get(n), art_b.get(n)) for n in seq]
-        order = {c.clause_id: i for i, c in enumerate(b)} | {c.clause_id: i + 0.5 for i, c in enumerate(a)}
-        pairs.sort(key=lambda p: order[(p[1] or p[0]).clause_id])
-    else:
-        pairs = _by_similarity(a, b)
-    return {"pairs": [_pair(x, y) for x, y in pairs]}
+    numbered = [(x, art_b[n]) for x in a if (n := _article(x)) in art_b and _similar(x, art_b[n])]
+    used = {c.clause_id for p in numbered for c in p}
+    pairs = numbered + _by_similarity([c for c in a if c.clause_id not in used],
+                                      [c for c in b if c.clause_id not in used])
+    return {"pairs": [_pair(x, y) for x, y in _ordered(pairs, a, b)]}

@@ -74,14 +74,44 @@ def references(kb, doc_id: int) -> dict:
 
 def all_links(kb) -> dict[int, DocLinks]:
     """Status and chain of every document."""
-    docs = kb.documents()
+    with kb._lock:
+        return store_links(kb.store)
+
+
+def status_clause_ids(store, status: str) -> set[int]:
+    """Ids of the clauses of documents with ``status`` (the search filter)."""
+    keep = [d for d, link in store_links(store).items() if link.status == status]
+    return store.clause_ids_of_docs(keep)
+
+
+def demote_superseded(ranked: list, doc_of: dict[int, int], store) -> list:
+    """Move a superseded version's clause just below the first clause of its current version when both
+    are in ``ranked`` and the old one ranks higher (a re-ordering after fusion; scores are kept)."""
+    docs = {doc_of.get(r.clause_id) for r in ranked}
+    links = {d: l for d, l in store_links(store, repeals_too=False).items() if d in docs and len(l.chain) > 1}
+    if not links:
+        return ranked
+    pos = {}
+    for i, r in enumerate(ranked):
+        pos.setdefault(doc_of.get(r.clause_id), i)
+    def key(ir):
+        i, r = ir
+        link = links.get(doc_of.get(r.clause_id))
+        if link and link.status == Status.SUPERSEDED and pos.get(link.chain[-1], -1) > i:
+            return pos[link.chain[-1]] + 0.5
+        return i
+    return [r for _, r in sorted(enumerate(ranked), key=key)]
+
+
+def store_links(store, *, repeals_too: bool = True) -> dict[int, DocLinks]:
+    """Status and chain of every document of a store (the caller holds the KB lock)."""
+    docs = store.documents()
     chains: dict[str, list[DocumentRow]] = {}
     for d in docs:
         chains.setdefault(title_key(d.title), []).append(d)
     by_key = _keys(docs)
     repealed: dict[int, int] = {}
-    with kb._lock:
-        rows = refs_with_keys(kb.store.db, list(by_key))
+    rows = refs_with_keys(store.db, list(by_key)) if repeals_too else []
     for clause_id, citing_doc, key, cue, text in rows:
         if cue == "废止" and repeals(text):
             for d in by_key.get(key, []):

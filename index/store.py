@@ -181,6 +181,12 @@ class Store:
         return self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE doc_id=? AND ordinal BETWEEN ? AND ?"
                                  " ORDER BY ordinal", (doc_id, lo, hi))
 
+    def clause_ids_of_docs(self, doc_ids: Iterable[int]) -> set[int]:
+        """Ids of the clauses of the given documents."""
+        ids = list(doc_ids)
+        return {r[0] for i in range(0, len(ids), 500) for r in self.db.execute(
+            f"SELECT id FROM clauses WHERE doc_id IN ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])}
+
     def clause_ids(self) -> set[int]:
         """Every clause id."""
         return {r[0] for r in self.db.execute("SELECT id FROM clauses")}
