@@ -123,3 +123,19 @@ def test_cli_refs_versions_compare_json(laws_kb, capsys):
     assert main(["compare", str(old), str(new), "--kb", str(kb.path), "--json"]) == 0
     changes = {p["change"] for p in json.loads(capsys.readouterr().out)["pairs"]}
     assert changes == {"same", "changed", "added", "removed"}
+
+
+def test_card_shows_the_status_badge_and_state_keeps_current_only():
+    from index.records import Hit
+    from webui.render import card_html
+    from webui.state import SearchState, from_params, to_params
+    import dataclasses
+    fields = {f.name: None for f in dataclasses.fields(Hit)}
+    fields.update(rank=1, score=0.5, clause_id=1, doc_id=1, text="正文", doc_title="行政复议法", path=(), label="",
+                  matched=(), citation="《行政复议法》")
+    hit = Hit(**fields)
+    assert '<span class="kb-status kb-status-superseded">已被修订</span>' in card_html(hit, status="superseded")
+    assert "kb-status" not in card_html(hit)
+    state = SearchState(q="复议", current_only=True)
+    assert to_params(state)["current"] == "1" and from_params(to_params(state)) == state
+    assert state.filters().status == "current"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from index.links import all_links
 from index.query import parse_query
 from index.records import DocumentRow, Facets, Hit
 from webui.common import open_handle
@@ -22,6 +23,7 @@ EXAMPLES: tuple[str, ...] = ("公共服务 人均支出", "秦岭 生态保护",
 
 W_Q, W_MODE, W_K = "w_q", "w_mode", "w_k"
 W_DOCS, W_ISSUERS, W_TYPES, W_YEARS = "w_docs", "w_issuers", "w_types", "w_years"
+W_CURRENT = "w_current"
 OPEN, CONTEXT, SAVED = "open_clause", "context_open", "saved_search"
 
 
@@ -42,6 +44,7 @@ def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: Fa
         hi = max(min(state.year_to or years[-1], years[-1]), lo)
         ss[W_YEARS] = (lo, hi)
     ss[OPEN] = state.open_clause
+    ss[W_CURRENT] = state.current_only
 
 
 def _state_from_widgets(facets: Facets) -> SearchState:
@@ -62,6 +65,7 @@ def _state_from_widgets(facets: Facets) -> SearchState:
         year_from=year_from,
         year_to=year_to,
         open_clause=ss.get(OPEN),
+        current_only=bool(ss.get(W_CURRENT)),
     )
 
 
@@ -89,6 +93,7 @@ def _clear_filters() -> None:
     for key in (W_DOCS, W_ISSUERS, W_TYPES):
         st.session_state[key] = []
     st.session_state.pop(W_YEARS, None)
+    st.session_state[W_CURRENT] = False
 
 
 # -- page pieces --------------------------------------------------------------------
@@ -106,6 +111,7 @@ def _sidebar(docs: Sequence[DocumentRow], facets: Facets) -> None:
             st.slider("年份", min_value=years[0], max_value=years[-1], key=W_YEARS, step=1)
         elif years:
             st.caption(f"年份：{years[0]}")
+        st.checkbox("仅现行有效", key=W_CURRENT, help="只检索现行有效的文件：已被新版本取代或已废止的不列出")
         st.selectbox("结果数", options=list(K_CHOICES), key=W_K)
         st.button("清除筛选", on_click=_clear_filters, width="stretch")
 
@@ -133,9 +139,9 @@ def _no_results(state: SearchState) -> None:
         columns[1].button("清除筛选后重试", key="clear-filters", on_click=_clear_filters)
 
 
-def _card(handle: KBHandle, hit: Hit, *, opened: set[int]) -> None:
+def _card(handle: KBHandle, hit: Hit, *, opened: set[int], status: str | None = None) -> None:
     with st.container(border=True):
-        st.html(card_html(hit))
+        st.html(card_html(hit, status=status))
         cite, ctx, doc = st.columns([7, 1.3, 1.3], vertical_alignment="center")
         cite.code(hit.citation, language=None, wrap_lines=True)
         ctx.button(
@@ -184,6 +190,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     try:
         with handle.use() as kb:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
+            statuses = {d: link.status for d, link in all_links(kb).items()}
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         st.error(friendly(exc, kb_path=handle.path))
         return
@@ -205,7 +212,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     )
     opened = set(st.session_state.get(CONTEXT, set()))
     for hit in hits:
-        _card(handle, hit, opened=opened)
+        _card(handle, hit, opened=opened, status=statuses.get(hit.doc_id))
 
 
 def page() -> None:
