@@ -139,3 +139,11 @@ def test_card_shows_the_status_badge_and_state_keeps_current_only():
     state = SearchState(q="复议", current_only=True)
     assert to_params(state)["current"] == "1" and from_params(to_params(state)) == state
     assert state.filters().status == "current"
+
+
+def test_compare_html_marks_both_sides(laws_kb):
+    from webui.compare import compare_html
+    kb, old, new, _ = laws_kb
+    page = compare_html(compare(kb.document_clauses(old), kb.document_clauses(new)), title_a="2017", title_b="2023")
+    assert '<tr class="kb-cmp-added"><td>新增</td><td></td><td>第九十条 本法自2024年1月1日起施行。</td></tr>' in page
+    assert "<ins>" in page and "<del>" in page

@@ -12,6 +12,7 @@ from index.links import all_links
 from index.query import parse_query
 from index.records import DocumentRow, Facets, Hit
 from webui.common import open_handle
+from webui.compare import compare_view, links_panel
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
@@ -170,11 +171,16 @@ def _document_view(handle: KBHandle, state: SearchState) -> None:
             return
         clauses = kb.document_clauses(row.doc_id)
         doc = next((d for d in kb.documents() if d.doc_id == row.doc_id), None)
+    with handle.use() as kb:  # the 对照 view of two versions replaces the document (webui/compare.py)
+        if compare_view(kb):
+            return
     st.button("← 返回检索结果", key="close-doc", on_click=_set, args=(OPEN, None))
     if doc is not None:
         st.subheader(f"《{doc.title}》")
         meta = [x for x in (doc.doc_number, doc.issuer, doc.date, doc.doc_type) if x]
         st.caption(" · ".join(meta + [f"{len(clauses)} 条"]))
+        with handle.use() as kb:
+            links_panel(kb, doc.doc_id, open_key=OPEN)
     with st.container(height=640):
         st.html(clauses_html(clauses, marked=clause_id, terms=query_terms(state.q), headings=True))
     anchor = clause_id_anchor(clause_id)
