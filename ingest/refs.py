@@ -51,6 +51,10 @@ def extract_refs(text: str) -> list[Ref]:
     """The documents ``text`` names, in order, each once (titles, then 文号 outside titles)."""
     refs: list[Ref] = []
     seen: set[tuple[str, str]] = set()
+    # Most clauses name nothing: two substring tests spare them the regexes (ingest time, README figures).
+    has_title, has_number = "《" in text, "号" in text
+    if not (has_title or has_number):
+        return refs
     for m in _TITLE.finditer(text):
         title = m.group(1).strip()
         cue = _cue_before(text, m.start())
@@ -59,7 +63,9 @@ def extract_refs(text: str) -> list[Ref]:
         if (title, "title") not in seen:
             seen.add((title, "title"))
             refs.append(Ref(title=title, kind="title", cue=cue))
-    outside = _TITLE.sub(lambda m: "《" + " " * len(m.group(1)) + "》", text)
+    if not has_number:
+        return refs
+    outside = _TITLE.sub(lambda m: "《" + " " * len(m.group(1)) + "》", text) if has_title else text
     for m in _DOC_NUMBER.finditer(outside):
         number = parse_doc_number(m.group(0))
         # The Han run before 〔 may swallow a joining word (``和国发〔…〕``): drop it.
