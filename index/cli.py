@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
+from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
 from index.fusion import MODES
 from index.hits import mark
@@ -48,6 +49,8 @@ def _add_read_commands(sub) -> None:
     s.add_argument("--type", dest="doc_type", action="append", default=[], help="文种 (repeatable)")
     s.add_argument("--year-from", type=int, help="first year of the documents' dates")
     s.add_argument("--year-to", type=int, help="last year of the documents' dates")
+    s.add_argument("--status", choices=["current", "superseded", "repealed", "unknown"],
+                   help="only documents with this status (versions and repeals, see `versions`)")
     s.add_argument("--json", action="store_true", help="print a JSON array of hits")
     c = sub.add_parser("context", help="a clause with its neighbours",
                        description="A clause with its neighbours in its document.")
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_targets_command(sub, kb_arg=kb_arg)
     add_write_commands(sub, kb_arg=kb_arg)
     add_precedent_commands(sub)
+    add_link_commands(sub, kb_arg=kb_arg)
     return parser
 
 
@@ -78,7 +82,7 @@ def _marks(tty: bool) -> tuple[str, str]:
 
 def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
-                      year_from=args.year_from, year_to=args.year_to)
+                      year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
         out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")
@@ -123,7 +127,8 @@ def _context(kb, args, out) -> int:
     return 0
 
 
-READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context, "targets": run_targets}
+READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context, "targets": run_targets,
+                 **LINK_COMMANDS}
 
 
 def _read(args) -> int:

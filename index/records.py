@@ -13,6 +13,7 @@ class Filters:
     doc_types: tuple[str, ...] = ()  # 文种
     year_from: int | None = None
     year_to: int | None = None
+    status: str | None = None  # current / superseded / repealed / unknown (index/links.py)
 
 
 @dataclass(frozen=True)

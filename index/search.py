@@ -9,6 +9,7 @@ import numpy as np
 from index.config import KBConfig
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
+from index.links import demote_superseded, status_clause_ids
 from index.indexes import Indexes
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
@@ -47,6 +48,9 @@ class Searcher:
             self.targets.sync(strict=False)
         with self.store.transaction():
             base = self.store.filtered_ids(filters)
+            if filters.status:  # documents' status is computed, not stored (index/links.py)
+                by_status = status_clause_ids(self.store, filters.status)
+                base = by_status if base is None else base & by_status
             restrictions = [self.restriction(pq, base) for pq in parsed]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
         wanted = k + DUPLICATE_MARGIN
@@ -60,6 +64,9 @@ class Searcher:
                   for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
+            # A superseded version ranks below its current one when both match (index/links.py).
+            doc_of = {i: row.doc_id for i, row in rows.items()}
+            ranked = [demote_superseded(rs, doc_of, self.store) for rs in ranked]
         return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,

@@ -24,6 +24,7 @@ from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, Index
 from index.statements import SCHEMA as STATEMENTS_SCHEMA, StatementStore
 from ingest.text import match_form
 from ingest.records import ParsedDocument
+from index.store_links import insert_refs
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,6 +52,13 @@ CREATE TABLE IF NOT EXISTS clauses (
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id, ordinal);
 -- A rowid table: a WITHOUT ROWID row over ~1 KB (a 1,536-byte vector) spills into its own
 -- overflow page, tripling the table's size on disk (measured: 460 MB for 151 MB of vectors).
+-- References a clause makes (ingest/refs.py), written with the clauses; resolved at query time (index/links.py).
+CREATE TABLE IF NOT EXISTS refs (
+    clause_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,
+    title TEXT NOT NULL, kind TEXT NOT NULL, cue TEXT NOT NULL, key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
+CREATE INDEX IF NOT EXISTS refs_key ON refs(key);
 CREATE TABLE IF NOT EXISTS embeddings (
     text_hash TEXT NOT NULL, model TEXT NOT NULL, vector BLOB NOT NULL,
     UNIQUE (text_hash, model)
@@ -122,6 +130,7 @@ class Store:
 
     def delete_document(self, doc_id: int) -> None:
         """Delete a document and its clauses."""
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
@@ -142,6 +151,7 @@ class Store:
               match_form(c.text), c.page_start, c.page_end, c.char_start, c.char_end, text_hash(c.text))
              for c in doc.clauses],
         )
+        insert_refs(self.db, doc_id)
         return doc_id
 
     def documents(self) -> list[DocumentRow]:
@@ -173,6 +183,12 @@ class Store:
         """Clauses of a document with ``lo <= ordinal <= hi``."""
         return self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE doc_id=? AND ordinal BETWEEN ? AND ?"
                                  " ORDER BY ordinal", (doc_id, lo, hi))
+
+    def clause_ids_of_docs(self, doc_ids: Iterable[int]) -> set[int]:
+        """Ids of the clauses of the given documents."""
+        ids = list(doc_ids)
+        return {r[0] for i in range(0, len(ids), 500) for r in self.db.execute(
+            f"SELECT id FROM clauses WHERE doc_id IN ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])}
 
     def clause_ids(self) -> set[int]:
         """Every clause id."""

@@ -19,6 +19,9 @@ OPTIONS = {
     "rebuild": ["PATH", "--kb", "--model", "--quiet"],
     "similar": ["TEXT", "--file", "--kb", "--k", "--sort", "--json"],
     "cite": ["CLAUSE_ID", "--style", "--kb"],
+    "refs": ["doc_id", "--kb", "--json"],
+    "versions": ["doc_id", "--kb", "--json"],
+    "compare": ["doc_a", "doc_b", "--kb", "--json"],
 }
 
 

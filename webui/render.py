@@ -22,6 +22,9 @@ CSS = """
 .kb-cite .kb-sep{color:#999;margin:0 0.25rem}
 .kb-cite .kb-label{font-weight:600;color:#8a2be2}
 .kb-cite .kb-score{float:right;color:#888;font-size:0.8rem}
+.kb-status{margin-left:.4rem;padding:0 .35rem;border-radius:.3rem;font-size:.75rem;background:#e8f5e9;color:#1b5e20}
+.kb-status-superseded,.kb-status-repealed{background:#fdecea;color:#8a1c1c}
+.kb-status-unknown{background:#eee;color:#555}
 .kb-rank{display:inline-block;min-width:1.4rem;text-align:center;background:#c0392b;color:#fff;border-radius:0.7rem;font-size:0.75rem;margin-right:0.35rem}
 .kb-text mark,.kb-clause mark{background:#ffe58a;padding:0 1px;border-radius:2px}
 .kb-clauses{border-left:3px solid #eee;padding-left:0.6rem}
@@ -78,9 +81,21 @@ def address_html(path: Sequence[str], label: str) -> str:
     return '<span class="kb-sep">›</span>'.join(parts)
 
 
-def card_html(hit: Hit) -> str:
-    """One result: rank, citation line (《标题》, path, label, 发文字号, page), score, highlighted text."""
-    bits = [f'<span class="kb-rank">{hit.rank}</span><span class="kb-title">《{html.escape(hit.doc_title)}》</span>']
+STATUS_LABELS = {"current": "现行有效", "superseded": "已被修订", "repealed": "已废止", "unknown": "时效未知"}
+
+
+def status_badge(status: str | None) -> str:
+    """A 时效 badge (index/links.py status), empty when the status is not known to the caller."""
+    if not status:
+        return ""
+    label = STATUS_LABELS.get(status, status)
+    return f'<span class="kb-status kb-status-{html.escape(status)}">{html.escape(label)}</span>'
+
+
+def card_html(hit: Hit, *, status: str | None = None) -> str:
+    """One result: rank, citation line (《标题》, path, label, 发文字号, page), status badge, score, text."""
+    bits = [f'<span class="kb-rank">{hit.rank}</span><span class="kb-title">《{html.escape(hit.doc_title)}》</span>'
+            + status_badge(status)]
     addr = address_html(hit.path, hit.label)
     if addr:
         bits.append(addr)

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from index.links import all_links
 from index.query import parse_query
 from index.records import DocumentRow, Facets, Hit
 from webui import clipboard
 from webui.basket import add_button
 from webui.common import open_handle
+from webui.compare import compare_view, links_panel
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
@@ -24,6 +26,7 @@ EXAMPLES: tuple[str, ...] = ("公共服务 人均支出", "秦岭 生态保护",
 
 W_Q, W_MODE, W_K = "w_q", "w_mode", "w_k"
 W_DOCS, W_ISSUERS, W_TYPES, W_YEARS = "w_docs", "w_issuers", "w_types", "w_years"
+W_CURRENT = "w_current"
 OPEN, CONTEXT, SAVED = "open_clause", "context_open", "saved_search"
 
 
@@ -44,6 +47,7 @@ def _load_widgets(state: SearchState, *, docs: Sequence[DocumentRow], facets: Fa
         hi = max(min(state.year_to or years[-1], years[-1]), lo)
         ss[W_YEARS] = (lo, hi)
     ss[OPEN] = state.open_clause
+    ss[W_CURRENT] = state.current_only
 
 
 def _state_from_widgets(facets: Facets) -> SearchState:
@@ -64,6 +68,7 @@ def _state_from_widgets(facets: Facets) -> SearchState:
         year_from=year_from,
         year_to=year_to,
         open_clause=ss.get(OPEN),
+        current_only=bool(ss.get(W_CURRENT)),
     )
 
 
@@ -91,6 +96,7 @@ def _clear_filters() -> None:
     for key in (W_DOCS, W_ISSUERS, W_TYPES):
         st.session_state[key] = []
     st.session_state.pop(W_YEARS, None)
+    st.session_state[W_CURRENT] = False
 
 
 # -- page pieces --------------------------------------------------------------------
@@ -108,6 +114,7 @@ def _sidebar(docs: Sequence[DocumentRow], facets: Facets) -> None:
             st.slider("年份", min_value=years[0], max_value=years[-1], key=W_YEARS, step=1)
         elif years:
             st.caption(f"年份：{years[0]}")
+        st.checkbox("仅现行有效", key=W_CURRENT, help="只检索现行有效的文件：已被新版本取代或已废止的不列出")
         st.selectbox("结果数", options=list(K_CHOICES), key=W_K)
         st.button("清除筛选", on_click=_clear_filters, width="stretch")
 
@@ -135,9 +142,9 @@ def _no_results(state: SearchState) -> None:
         columns[1].button("清除筛选后重试", key="clear-filters", on_click=_clear_filters)
 
 
-def _card(handle: KBHandle, hit: Hit, *, opened: set[int]) -> None:
+def _card(handle: KBHandle, hit: Hit, *, opened: set[int], status: str | None = None) -> None:
     with st.container(border=True):
-        st.html(card_html(hit))
+        st.html(card_html(hit, status=status))
         cite, copy, basket, ctx, doc = st.columns([5.2, 1.7, 1.5, 1.3, 1.3], vertical_alignment="center")
         cite.code(hit.citation, language=None, wrap_lines=True)  # its copy icon copies the citation alone
         copy.html(clipboard.copy_button_html(hit.text, hit.citation))  # copies the clause text and citation
@@ -168,11 +175,16 @@ def _document_view(handle: KBHandle, state: SearchState) -> None:
             return
         clauses = kb.document_clauses(row.doc_id)
         doc = next((d for d in kb.documents() if d.doc_id == row.doc_id), None)
+    with handle.use() as kb:  # the 对照 view of two versions replaces the document (webui/compare.py)
+        if compare_view(kb):
+            return
     st.button("← 返回检索结果", key="close-doc", on_click=_set, args=(OPEN, None))
     if doc is not None:
         st.subheader(f"《{doc.title}》")
         meta = [x for x in (doc.doc_number, doc.issuer, doc.date, doc.doc_type) if x]
         st.caption(" · ".join(meta + [f"{len(clauses)} 条"]))
+        with handle.use() as kb:
+            links_panel(kb, doc.doc_id, open_key=OPEN)
     with st.container(height=640):
         st.html(clauses_html(clauses, marked=clause_id, terms=query_terms(state.q), headings=True))
     anchor = clause_id_anchor(clause_id)
@@ -188,6 +200,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     try:
         with handle.use() as kb:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
+            statuses = {d: link.status for d, link in all_links(kb).items()}
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         st.error(friendly(exc, kb_path=handle.path))
         return
@@ -209,7 +222,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     )
     opened = set(st.session_state.get(CONTEXT, set()))
     for hit in hits:
-        _card(handle, hit, opened=opened)
+        _card(handle, hit, opened=opened, status=statuses.get(hit.doc_id))
 
 
 def page() -> None:

@@ -29,6 +29,7 @@ class SearchState:
     year_from: int | None = None
     year_to: int | None = None
     open_clause: int | None = None
+    current_only: bool = False  # 仅现行有效 (index/links.py status)
 
     def filters(self) -> Filters:
         """The KB filters this state asks for."""
@@ -38,6 +39,7 @@ class SearchState:
             doc_types=self.doc_types,
             year_from=self.year_from,
             year_to=self.year_to,
+            status="current" if self.current_only else None,
         )
 
     def has_filters(self) -> bool:
@@ -83,6 +85,7 @@ def from_params(params: Mapping) -> SearchState:
         year_from=_int_or_none((_all(params, "from") or [None])[-1]),
         year_to=_int_or_none((_all(params, "to") or [None])[-1]),
         open_clause=_int_or_none((_all(params, "at") or [None])[-1]),
+        current_only=(_all(params, "current") or [""])[-1] == "1",
     )
 
 
@@ -107,6 +110,8 @@ def to_params(state: SearchState) -> dict[str, str | list[str]]:
         params["to"] = str(state.year_to)
     if state.open_clause is not None:
         params["at"] = str(state.open_clause)
+    if state.current_only:
+        params["current"] = "1"
     return params
 
 

@@ -1,0 +1,36 @@
+"""SQL for links between documents: the ``refs`` rows written at ingest and read by ``index.links``."""
+from __future__ import annotations
+
+import sqlite3
+
+from ingest.refs import extract_refs, title_key
+
+
+def insert_refs(db: sqlite3.Connection, doc_id: int) -> None:
+    """Extract and store the references of a just inserted document's clauses (same transaction)."""
+    rows = []
+    for clause_id, text in db.execute("SELECT id, text FROM clauses WHERE doc_id=? ORDER BY ordinal", (doc_id,)):
+        for r in extract_refs(text):
+            key = r.title if r.kind == "doc_number" else title_key(r.title)
+            rows.append((clause_id, doc_id, r.title, r.kind, r.cue, key))
+    db.executemany("INSERT INTO refs(clause_id, doc_id, title, kind, cue, key) VALUES (?,?,?,?,?,?)", rows)
+
+
+def refs_of(db: sqlite3.Connection, doc_id: int) -> list[tuple]:
+    """(clause_id, title, kind, cue, key) of a document's references, in clause order."""
+    return db.execute("SELECT r.clause_id, r.title, r.kind, r.cue, r.key FROM refs r JOIN clauses c ON c.id=r.clause_id"
+                      " WHERE r.doc_id=? ORDER BY c.ordinal, r.rowid", (doc_id,)).fetchall()
+
+
+def refs_with_keys(db: sqlite3.Connection, keys: list[str]) -> list[tuple]:
+    """(clause_id, doc_id, key, cue, text) of references whose key is one of ``keys``."""
+    if not keys:
+        return []
+    marks = ",".join("?" * len(keys))
+    return db.execute(f"SELECT r.clause_id, r.doc_id, r.key, r.cue, c.text FROM refs r JOIN clauses c ON c.id=r.clause_id"
+                      f" WHERE r.key IN ({marks}) ORDER BY r.doc_id, c.ordinal", keys).fetchall()
+
+
+def all_ref_counts(db: sqlite3.Connection) -> list[tuple]:
+    """(doc_id, key) of every reference (for figures)."""
+    return db.execute("SELECT doc_id, key FROM refs").fetchall()
