@@ -59,7 +59,7 @@ def clause_views(at: AppTest) -> list[str]:
 
 def shown(element) -> str:
     """The text an alert shows: its Markdown source with the backslash escapes of ``webui.safe.as_text`` read."""
-    return re.sub(r"\\(.)", r"\1", element.value)
+    return re.sub(r"\\(.)", r"\1", element.value).replace("\u200b", "")
 
 
 def no_exception(at: AppTest) -> None:

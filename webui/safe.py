@@ -9,14 +9,18 @@ render raw HTML without ``unsafe_allow_html``); cards and clause views are built
 """
 from __future__ import annotations
 
+import re
 import string
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; escaping ':' and '.' also breaks GFM's
 # autolinked ``http://`` and ``www.`` literals, and '$' stops Streamlit's maths.
 _ESCAPE = {ord(c): "\\" + c for c in string.punctuation}
 _ESCAPE.update({ord("\n"): " ", ord("\r"): " ", ord("\t"): " "})
+# Streamlit's remark-gfm links bare URLs and e-mail addresses *after* parsing, escapes or not (seen in Chromium):
+# a zero-width space after the scheme, "www" or "@" breaks its pattern and changes nothing visible.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|@)")
 
 
 def as_text(text: object) -> str:
-    """``text`` as a Markdown string that renders to exactly its characters (newlines folded to spaces)."""
-    return str(text).translate(_ESCAPE)
+    """``text`` as a Markdown string that renders to exactly its characters (newlines folded to spaces, zero-width spaces after URL schemes)."""
+    return _AUTOLINK.sub(lambda m: m.group(0) + "\u200b", str(text)).translate(_ESCAPE)
