@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -45,5 +45,33 @@ def test_link_with_query_shows_the_cited_clause(real_corpus_kb_dir, tmp_path):
             marked.wait_for(timeout=60_000)
             assert "教育领域人均支出" in marked.inner_text()
             assert "at=" in page.url
+        finally:
+            browser.close()
+
+
+EVIL_LINK = "火星探测器![t](http://127.0.0.1:9/x.png)[点击领取](http://evil.example/)"
+
+
+def test_crafted_query_link_loads_nothing_from_another_host(corpus_kb_dir, tmp_path):
+    """The issue-9 link: the query's Markdown image and link stay text; no request leaves for their hosts."""
+    from playwright.sync_api import sync_playwright
+
+    kb_dir = shutil.copytree(corpus_kb_dir, tmp_path / "kb")
+    with running_app(kb_dir, log_path=tmp_path / "streamlit.log") as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            for query in (EVIL_LINK, EVIL_LINK.replace("点击领取", "火星").replace("127.0.0.1:9", "evil.example")):
+                page.goto(f"{server.url}/?q={quote(query)}&mode=lexical")
+                page.locator('.kb-card, [data-testid="stAlert"]').first.wait_for(timeout=120_000)
+                page.wait_for_timeout(1500)  # let images and late elements load
+                links = page.locator('a[href^="http://evil"]')
+                assert links.count() == 0, [links.nth(i).evaluate("e => e.parentElement.outerHTML") for i in range(links.count())]
+                assert page.locator('img[src*="x.png"]').count() == 0
+            leaked = [u for u in requested if urlsplit(u).netloc in ("127.0.0.1:9", "evil.example")]
+            print(f"{len(requested)} requests, {len(leaked)} to the crafted hosts")
+            assert leaked == []
         finally:
             browser.close()

@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import copy_kb
 from webui.targets import chart, chart_groups, suggestions
-from webui.targets_export import COLUMNS, safe_cell, to_csv, to_xlsx
+from webui.export import cell as safe_cell
+from webui.targets_export import COLUMNS, to_csv, to_xlsx
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

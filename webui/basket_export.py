@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from index.cite import CiteStyle, cite
 from index.records import ClauseRow, DocumentRow
+from webui.export import cell  # one rule for formula-looking cells (OWASP)
 
 TITLE = "引用条文"
 REFERENCES = "参考文献"
@@ -114,7 +115,8 @@ def to_markdown(items: Sequence[BasketItem]) -> str:
 
 def rows(items: Sequence[BasketItem]) -> list[list]:
     """One row per item in the order of ``COLUMNS``."""
-    return [[n, i.text, i.gongwen, i.gbt7714, i.plain, i.doc_title, i.clause_id] for n, i in enumerate(items, 1)]
+    return [[cell(v) for v in (n, i.text, i.gongwen, i.gbt7714, i.plain, i.doc_title, i.clause_id)]
+            for n, i in enumerate(items, 1)]
 
 
 def to_csv(items: Sequence[BasketItem]) -> bytes:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from index.location import kb_path
 from webui.errors import friendly
+from webui.safe import as_text
 from webui.kbstore import KBHandle, get_handle, progress_bar, seed_if_empty
 
 
@@ -19,9 +20,9 @@ def open_handle() -> KBHandle | None:
             done()
             if report is not None:
                 for source, reason in report.failed:
-                    st.error(f"「{source}」无法导入：{reason}")
+                    st.error(as_text(f"「{source}」无法导入：{reason}"))
         return handle
     except Exception as exc:  # the page must show a sentence, never a traceback (friendly() names KB errors)
-        st.error(friendly(exc, kb_path=path))
+        st.error(as_text(friendly(exc, kb_path=path)))
     return None
 

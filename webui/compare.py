@@ -7,6 +7,7 @@ import streamlit as st
 
 from index.compare import compare
 from index.links import references, versions
+from webui.safe import as_text
 from webui.render import STATUS_LABELS
 
 COMPARE = "kb_compare"  # session key: (doc_a, doc_b) shown in the 对照 view
@@ -61,7 +62,7 @@ def links_panel(kb, doc_id: int, *, open_key: str) -> None:
     with st.expander(f"引用了（{len(refs['cites'])}）"):
         for i, c in enumerate(refs["cites"]):
             if c["doc_id"] is None:
-                st.markdown(f"《{c['title']}》（不在知识库中）")
+                st.markdown(as_text(f"《{c['title']}》（不在知识库中）"))
             else:
                 st.button(f"《{c['title']}》", key=f"cites-{i}", on_click=st.session_state.__setitem__,
                           args=(open_key, _first_clause(kb, c["doc_id"])))

@@ -11,10 +11,27 @@ from index.records import Hit
 from index.hits import page_label
 
 COLUMNS: tuple[str, ...] = ("引用", "条文", "文件", "发文字号", "页码", "得分")
+# A cell starting with one of these is read as a formula by Excel/LibreOffice (OWASP "CSV injection").
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> object:
+    """``value`` safe for a spreadsheet cell: text that would start a formula gets a leading single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def rows(hits: Sequence[Hit]) -> list[list]:
-    """One row per hit in the order of ``COLUMNS``: citation, text, document, 发文字号, page, score."""
+    """One row per hit in the order of ``COLUMNS`` (citation, text, document, 发文字号, page, score), cells
+    neutralised by ``cell`` — the one path of every export."""
+    return [
+        [cell(value) for value in row]
+        for row in _raw_rows(hits)
+    ]
+
+
+def _raw_rows(hits: Sequence[Hit]) -> list[list]:
     return [
         [
             hit.citation,

@@ -10,6 +10,7 @@ import streamlit as st
 
 from webui.common import open_handle
 from webui.errors import friendly, ingest_reason
+from webui.safe import as_text
 from webui.kbstore import KBHandle, progress_bar
 from webui.uploads import (
     ALLOWED_SUFFIXES,
@@ -29,7 +30,7 @@ def _flash(kind: str, text: str) -> None:
 
 def _show_flash() -> None:
     for kind, text in st.session_state.pop(FLASH, []):
-        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(as_text(text))
 
 
 def _upload(handle: KBHandle, files) -> None:

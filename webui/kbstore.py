@@ -13,6 +13,8 @@ from pathlib import Path
 import jieba
 import streamlit as st
 
+from webui.safe import as_text
+
 from index.kb import KnowledgeBase
 from index.records import IngestReport
 
@@ -67,6 +69,6 @@ def progress_bar(text: str) -> tuple[Callable[[int, int, str], None], Callable[[
 
     def update(done: int, total: int, source: str) -> None:
         fraction = min(max(done / total, 0.0), 1.0) if total else 1.0
-        bar.progress(fraction, text=f"{text} {done}/{total} {Path(source).name}")
+        bar.progress(fraction, text=as_text(f"{text} {done}/{total} {Path(source).name}"))
 
     return update, bar.empty

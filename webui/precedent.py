@@ -16,6 +16,7 @@ import streamlit as st
 from index.hits import page_label
 from index.sentences import MAX_CHARS
 from index.similar import Precedent, PrecedentReport, SentencePrecedents, SortBy, find_precedents
+from webui.safe import as_text
 from webui import clipboard
 from webui.basket import add_button
 from webui.common import open_handle
@@ -93,7 +94,7 @@ def _search(handle: KBHandle, draft: str) -> None:
             report = find_precedents(kb, draft, k=SEARCH_K)
     except Exception as exc:  # a sentence with the fix, never a traceback
         st.session_state[REPORT] = None
-        st.error(friendly(exc, kb_path=handle.path))
+        st.error(as_text(friendly(exc, kb_path=handle.path)))
         return
     st.session_state[REPORT] = {"draft": draft, "report": report, "seconds": time.perf_counter() - started}
 

@@ -18,6 +18,7 @@ from webui.compare import compare_view, links_panel
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
+from webui.safe import as_text
 from webui.render import card_html, clause_id_anchor, clauses_html, query_terms
 from webui.state import K_CHOICES, MODE_LABELS, MODES, SearchState, from_params, other_mode, to_params
 
@@ -133,8 +134,8 @@ def _guide() -> None:
 
 def _no_results(state: SearchState) -> None:
     words = parse_query(state.q).segmented
-    st.info(f"没有找到与「{state.q}」相关的条款。")
-    st.markdown("分词结果：" + " ／ ".join(f"`{w}`" for w in words) if words else "分词结果：（无）")
+    st.info(as_text(f"没有找到与「{state.q}」相关的条款。"))
+    st.markdown(as_text("分词结果：" + (" ／ ".join(words) if words else "（无）")))
     other = other_mode(state.mode)
     columns = st.columns(2)
     columns[0].button(f"改用「{MODE_LABELS[other]}」检索", key="switch-mode", on_click=_set, args=(W_MODE, other))
@@ -180,9 +181,9 @@ def _document_view(handle: KBHandle, state: SearchState) -> None:
             return
     st.button("← 返回检索结果", key="close-doc", on_click=_set, args=(OPEN, None))
     if doc is not None:
-        st.subheader(f"《{doc.title}》")
+        st.subheader(as_text(f"《{doc.title}》"))
         meta = [x for x in (doc.doc_number, doc.issuer, doc.date, doc.doc_type) if x]
-        st.caption(" · ".join(meta + [f"{len(clauses)} 条"]))
+        st.caption(as_text(" · ".join(meta + [f"{len(clauses)} 条"])))
         with handle.use() as kb:
             links_panel(kb, doc.doc_id, open_key=OPEN)
     with st.container(height=640):
@@ -202,7 +203,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
             statuses = {d: link.status for d, link in all_links(kb).items()}
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
-        st.error(friendly(exc, kb_path=handle.path))
+        st.error(as_text(friendly(exc, kb_path=handle.path)))
         return
     elapsed_ms = (time.perf_counter() - started) * 1000
     if not hits:

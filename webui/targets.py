@@ -18,6 +18,7 @@ import streamlit as st
 
 from index.records import TargetRow
 from ingest.targets import canonical_name
+from webui.safe import as_text
 from webui.common import open_handle
 from webui.errors import friendly
 from webui.kbstore import KBHandle
@@ -147,7 +148,7 @@ def page() -> None:
             names = kb.indicators()
             rows = kb.targets(query) if query else []
     except Exception as exc:  # a sentence with the fix, never a traceback
-        st.error(friendly(exc, kb_path=handle.path))
+        st.error(as_text(friendly(exc, kb_path=handle.path)))
         return
     offered = suggestions(names, query)
     if offered:
@@ -161,7 +162,7 @@ def page() -> None:
         return
     rows = [r for r in rows if kind == "all" or r.kind == kind]
     if not rows:
-        st.info(f"没有找到与「{query}」有关的数值表述。")
+        st.info(as_text(f"没有找到与「{query}」有关的数值表述。"))
         return
     _table(handle, rows)
     _chart(rows)

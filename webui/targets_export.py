@@ -14,24 +14,15 @@ from openpyxl import Workbook
 
 from index.records import TargetRow
 from ingest.targets import Kind
+from webui.export import cell  # one rule for formula-looking cells (OWASP)
 
 COLUMNS: tuple[str, ...] = ("指标", "原文指标", "比较", "数值", "上限", "单位", "类型", "年份", "基期", "主体",
                             "文件", "出处", "条文ID", "条文")
 KIND_LABELS: dict[str, str] = {Kind.TARGET: "目标", Kind.ACTUAL: "实际"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """``value`` as a spreadsheet shows it literally: text that starts like a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def rows(targets: Sequence[TargetRow]) -> list[list]:
     """One row per statement in the order of ``COLUMNS``, every text cell made safe."""
     return [
-        [safe_cell(v) for v in (
+        [cell(v) for v in (
             t.canonical, t.indicator, t.comparator, t.value, t.value_high if t.value_high is not None else "",
             t.unit, KIND_LABELS.get(t.kind, t.kind), t.year if t.year is not None else "", t.base or "",
             t.subject or "", t.doc_title, t.citation, t.clause_id, t.text)]
