@@ -4,14 +4,23 @@
 jieba words (punctuation and spaces break the runs); every run of up to ``MAX_RUN_WORDS``
 consecutive words is read as a candidate name and put in canonical form (the KB's synonyms
 over ``ingest.targets.canonical_name``: ``常住人口城镇化率`` → ``城镇化率``, ``研发投入强度`` →
-``研发经费投入强度``). A run names an indicator of the KB when its canonical form equals the
-indicator's canonical name, or when it is two or more words and ``MIN_SUFFIX_CHARS`` or more
-characters long and the canonical name ends with it: Chinese compounds put the measured thing
-last (``人均支出`` names ``教育领域人均支出``; ``声环境功能区夜间达标率`` names
-``地级及以上城市声环境功能区夜间达标率``), while a single generic word (``增长率``,
-``利用率``) names only an indicator of exactly that name, and a name shorter than
-``MIN_SUFFIX_CHARS`` (``人口``) only when it is the whole term (``降低人口的密集程度`` is not
-about the figure). Longer runs are tried first; a run inside one that named something is not tried.
+``研发经费投入强度``). A run names an indicator of the KB when
+
+- its canonical form equals the indicator's canonical name, and that name is a measure (it ends
+  in a word of ``MEASURE``: 率, 比重, 强度, 总额, 支出, 面积, 人口…, or is a canonical name the
+  KB's synonyms file declares). Names of counted things
+  (``纳税人``, ``中小企业``, ``疫情防控物资``) are everyday words of policy questions, even of
+  questions asking 多少: on the train half of the 2020 policy Q&A set, promoting them cost
+  MRR@10 (docs/EVALUATION.md);
+- or it is two or more words, ``MIN_SUFFIX_CHARS`` or more characters, itself a measure, and the
+  canonical name ends with it: Chinese compounds put the measured thing last (``人均支出``
+  names ``教育领域人均支出``; ``声环境功能区夜间达标率`` names
+  ``地级及以上城市声环境功能区夜间达标率``), while a single generic word (``增长率``) names
+  only an indicator of exactly that name.
+
+A name shorter than ``MIN_SUFFIX_CHARS`` (``人口``) counts only as the whole term
+(``降低人口的密集程度`` is not about the figure). Longer runs are tried first; a run inside one
+that named something is not tried.
 
 **Promotion** (``promote``): the clauses stating a value of a named indicator that the filters,
 phrases and exclusions allow come first, in their fused order, their scores raised by the
@@ -33,6 +42,8 @@ MAX_TERM_CHARS = 40  # a pasted paragraph is a drafter's text, not an indicator 
 MAX_RUN_WORDS = 6
 MIN_SUFFIX_CHARS = 3
 _WORD = re.compile(r"[\w%‰]+")
+MEASURE = re.compile(r"(?:率|比重|比例|占比|强度|指数|系数|密度|总值|增加值|总量|总额|规模|产值|产量|用水量|能耗|排放量"
+                     r"|收入|支出|投入|投资|经费|额|量|里程|面积|人口|人数|数量|天数|次数|户数|个数|家数|件数|价格|寿命)$")
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,10 @@ class IndicatorNames:
                 suffixes.setdefault(name[i:], set()).add(name)
         return cls(exact=exact, by_suffix={k: frozenset(v) for k, v in suffixes.items()})
 
-    def named(self, pq: ParsedQuery, canonical: Callable[[str], str]) -> set[str]:
-        """The canonical names the query's terms and phrases name."""
+    def named(self, pq: ParsedQuery, canonical: Callable[[str], str], *,
+              declared: frozenset[str] = frozenset()) -> set[str]:
+        """The canonical names the query's terms and phrases name (``declared``: names the
+        synonyms file gives, measures whatever their ending)."""
         if not self.exact:
             return set()
         found: set[str] = set()
@@ -61,10 +74,11 @@ class IndicatorNames:
             if len(term) <= MAX_TERM_CHARS:
                 groups = _word_groups(term)
                 for words in groups:
-                    found |= self._named_in(words, canonical, alone=len(groups) == 1)
+                    found |= self._named_in(words, canonical, alone=len(groups) == 1, declared=declared)
         return found
 
-    def _named_in(self, words: Sequence[str], canonical: Callable[[str], str], *, alone: bool) -> set[str]:
+    def _named_in(self, words: Sequence[str], canonical: Callable[[str], str], *, alone: bool,
+                  declared: frozenset[str]) -> set[str]:
         found: set[str] = set()
         covered: list[tuple[int, int]] = []
         for size in range(min(MAX_RUN_WORDS, len(words)), 0, -1):
@@ -73,8 +87,10 @@ class IndicatorNames:
                     continue
                 name = canonical("".join(words[i : i + size]))
                 whole = alone and size == len(words)
-                hits = {name} if name in self.exact and (len(name) >= MIN_SUFFIX_CHARS or whole) else set()
-                if not hits and size >= 2 and len(name) >= MIN_SUFFIX_CHARS:
+                measure = name in declared or bool(MEASURE.search(name))
+                hits = {name} if measure and name in self.exact and (len(name) >= MIN_SUFFIX_CHARS or whole) \
+                    else set()
+                if not hits and size >= 2 and len(name) >= MIN_SUFFIX_CHARS and measure:
                     hits = set(self.by_suffix.get(name, ()))
                 if hits:
                     found |= hits

@@ -176,7 +176,8 @@ class TargetIndex:
             synonyms = self.synonyms()
         except SynonymsError:  # a search is not refused for a bad synonyms line: the last good file is used
             synonyms = self._synonyms[1]
-        named = self._names[1].named(pq, self._canonicaliser(synonyms))
+        named = self._names[1].named(pq, self._canonicaliser(synonyms),
+                                     declared=frozenset(synonyms.mapping.values()))
         return self.store.statements.clauses_stating(named) if named else set()
 
     def _canonicaliser(self, synonyms: Synonyms):

@@ -30,11 +30,20 @@ def test_search_an_indicator_see_table_and_chart_export_csv(corpus_kb_dir, tmp_p
             box.fill("城镇化率")
             box.press("Enter")
             page.get_by_text("共 1 条数据，来自 1 份文件").wait_for(timeout=60_000)
-            page.locator('[data-testid="stDataFrame"]').wait_for(timeout=60_000)
+            grid = page.locator('[data-testid="stDataFrame"]')
+            grid.wait_for(timeout=60_000)
             chart = page.locator('[data-testid="stVegaLiteChart"]').locator("canvas, svg").first
             chart.wait_for(timeout=60_000)
             assert chart.bounding_box()["width"] > 200
             assert "ind=" in page.url
+
+            # selecting the row (its checkbox, left of the first data row) opens the clause in context
+            page.wait_for_timeout(1_000)
+            box = grid.bounding_box()
+            page.mouse.click(box["x"] + 12, box["y"] + 35 + 18)
+            marked = page.locator(".kb-clause.kb-hit")
+            marked.wait_for(timeout=60_000)
+            assert marked.locator("mark").all_inner_texts() == ["常住人口城镇化率达到65%"]
 
             with page.expect_download(timeout=60_000) as download_info:
                 page.get_by_role("button", name="导出 CSV").click()

@@ -194,6 +194,9 @@ def test_which_runs_of_a_query_name_an_indicator():
     assert named("人口") == ["人口"]
     assert named("中心城区要瘦身，降低人口的密集程度") == []  # a short name inside a longer term
     assert named("人口增长率") == []  # one generic word names only an indicator of exactly that name
+    counted = IndicatorNames.build(["纳税人", "疫情防控物资"])  # counted things, not measures
+    assert counted.named(parse_query("纳税人 疫情防控物资多少吨"), canonical_name) == set()
+    assert counted.named(parse_query("纳税人"), canonical_name, declared=frozenset({"纳税人"})) == {"纳税人"}
     assert named("城" * 41 + "城镇化率") == []  # a pasted paragraph
 
 
