@@ -40,7 +40,13 @@ def test_link_with_query_shows_the_cited_clause(real_corpus_kb_dir, tmp_path):
             if not readme_shot.exists():
                 shutil.copyfile(shot, readme_shot)
 
-            page.get_by_role("button", name="看原文").first.click()
+            # the first card's own 看原文 button (by its widget key): a bare "first 看原文 button" could be
+            # a card of a rerun still settling on a loaded machine
+            from index.kb import KnowledgeBase
+
+            with KnowledgeBase.open(kb_dir, create=False) as kb:
+                first_id = kb.search(QUERY, k=1)[0].clause_id
+            page.locator(f".st-key-doc-{first_id} button").click()
             marked = page.locator(".kb-clause.kb-hit")
             marked.wait_for(timeout=60_000)
             assert "教育领域人均支出" in marked.inner_text()
