@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import asdict
 
+from index.cli_args import kb_arg, positive
 from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
@@ -21,27 +22,11 @@ from index.records import Filters, KBError
 from ingest.records import IngestError
 
 
-def kb_arg(p: argparse.ArgumentParser) -> None:
-    """The ``--kb DIR`` option every command takes."""
-    p.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
-
-
-def _positive(text: str) -> int:
-    """An argparse type: an integer of at least 1 (argparse reports anything else in one line)."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return n
-
-
 def _add_read_commands(sub) -> None:
     s = sub.add_parser("search", help="search clauses", description="Cited clauses for a query.")
     s.add_argument("query", help='terms separated by spaces; "exact phrase"; -excluded')
     kb_arg(s)
-    s.add_argument("--k", type=_positive, default=10, help="number of hits (default 10)")
+    s.add_argument("--k", type=positive, default=10, help="number of hits (default 10)")
     s.add_argument("--mode", choices=[m.value for m in MODES], default="hybrid",
                    help="hybrid (default): BM25 and vectors fused; lexical: BM25 only; semantic: vectors only")
     s.add_argument("--doc", type=int, action="append", default=[], help="document id (repeatable)")

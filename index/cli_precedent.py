@@ -12,20 +12,11 @@ import os
 import sys
 from typing import TextIO
 
+from index.cli_args import positive
 from index.cite import CiteStyle, cite, lookup
 from index.records import KBError
 from index.similar import PrecedentReport, SortBy, find_precedents
 from ingest.records import IngestError
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return n
 
 
 def _clause_id(text: str) -> int:
@@ -43,7 +34,7 @@ def add_commands(sub) -> None:
     s.add_argument("text", nargs="?", default=None, metavar="TEXT", help="a sentence, paragraph or page")
     s.add_argument("--file", default=None, help="read the draft from this UTF-8 file (- for stdin)")
     s.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
-    s.add_argument("--k", type=_positive, default=5, help="precedents per sentence (default 5)")
+    s.add_argument("--k", type=positive, default=5, help="precedents per sentence (default 5)")
     s.add_argument("--sort", choices=[o.value for o in SortBy], default=SortBy.SIMILARITY.value,
                    help="similarity (default): most similar first; date: earliest document first")
     s.add_argument("--json", action="store_true", help='print {"sentences": [...]} as JSON')
