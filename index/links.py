@@ -84,11 +84,12 @@ def status_clause_ids(store, status: str) -> set[int]:
     return store.clause_ids_of_docs(keep)
 
 
-def demote_superseded(ranked: list, doc_of: dict[int, int], store) -> list:
+def demote_superseded(ranked: list, doc_of: dict[int, int], chains: dict[int, DocLinks]) -> list:
     """Move a superseded version's clause just below the first clause of its current version when both
-    are in ``ranked`` and the old one ranks higher (a re-ordering after fusion; scores are kept)."""
+    are in ``ranked`` and the old one ranks higher (a re-ordering after fusion; scores are kept).
+    ``chains``: ``store_links(store, repeals_too=False)``, computed once per batch of queries."""
     docs = {doc_of.get(r.clause_id) for r in ranked}
-    links = {d: l for d, l in store_links(store, repeals_too=False).items() if d in docs and len(l.chain) > 1}
+    links = {d: l for d, l in chains.items() if d in docs and len(l.chain) > 1}
     if not links:
         return ranked
     pos = {}

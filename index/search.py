@@ -9,7 +9,7 @@ import numpy as np
 from index.config import KBConfig
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
-from index.links import demote_superseded, status_clause_ids
+from index.links import demote_superseded, status_clause_ids, store_links
 from index.indexes import Indexes
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
@@ -66,7 +66,8 @@ class Searcher:
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
             doc_of = {i: row.doc_id for i, row in rows.items()}
-            ranked = [demote_superseded(rs, doc_of, self.store) for rs in ranked]
+            chains = store_links(self.store, repeals_too=False)  # once per batch, not per query
+            ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
         return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
