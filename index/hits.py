@@ -7,7 +7,6 @@ from typing import Sequence
 
 from index.query import ParsedQuery
 from index.records import Hit, HitRow, Scored
-from ingest.text import match_form
 from ingest.headings import heading_number
 
 
@@ -53,7 +52,7 @@ def unique_hits(ranked: Sequence[Scored], rows: dict[int, HitRow], *, pq: Parsed
         row = rows.get(r.clause_id)
         if row is None:
             continue
-        key = match_form(row.text)
+        key = row.match_text  # stored at ingest: no match form computed per hit and query
         if key in seen:
             continue
         seen.add(key)

@@ -130,6 +130,7 @@ class HitRow:
     title: str
     doc_number: str | None
     date: str | None
+    match_text: str  # the stored match form of ``text`` (what repeated texts are recognised by)
 
 
 @dataclass(frozen=True)

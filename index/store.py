@@ -211,11 +211,11 @@ class Store:
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
             q = ("SELECT c.id, c.doc_id, c.text, c.path, c.label, c.page_start, c.page_end,"
-                 " d.title, d.doc_number, d.date FROM clauses c JOIN documents d ON d.id=c.doc_id"
+                 " d.title, d.doc_number, d.date, c.match_text FROM clauses c JOIN documents d ON d.id=c.doc_id"
                  f" WHERE c.id IN ({','.join('?' * len(chunk))})")
             for r in self.db.execute(q, chunk):
                 out[r[0]] = HitRow(clause_id=r[0], doc_id=r[1], text=r[2], path=tuple(json.loads(r[3])), label=r[4],
-                                   page_start=r[5], page_end=r[6], title=r[7], doc_number=r[8], date=r[9])
+                                   page_start=r[5], page_end=r[6], title=r[7], doc_number=r[8], date=r[9], match_text=r[10])
         return out
 
     def clauses_containing(self, needle: str) -> set[int]:

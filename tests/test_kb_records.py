@@ -35,7 +35,8 @@ def test_records_and_their_json_forms(tmp_path):
         row = kb.store.hit_rows([hit.clause_id])[hit.clause_id]
         assert row == HitRow(clause_id=hit.clause_id, doc_id=hit.doc_id, text="推进基本公共服务均等化。",
                              path=("一、总体要求",), label="（一）", page_start=1, page_end=1,
-                             title="甲市公共服务实施方案", doc_number="甲政发〔2022〕5号", date="2022-03-01")
+                             title="甲市公共服务实施方案", doc_number="甲政发〔2022〕5号", date="2022-03-01",
+                             match_text="推进基本公共服务均等化。")
         assert hit.citation == "《甲市公共服务实施方案》一、（一）（甲政发〔2022〕5号）第1页"
     finally:
         kb.close()
