@@ -253,6 +253,12 @@ class KnowledgeBase:
         with self._lock:
             return self.store.facets()
 
+    @property
+    def generation(self) -> int:
+        """The database generation: it changes with every write (a key for caches of derived data)."""
+        with self._lock:
+            return self.store.generation()
+
     def stats(self) -> KBStats:
         """Counts, model, dimension, tokeniser, generation and sizes on disk (bytes)."""
         with self._lock:

@@ -4,7 +4,11 @@ Resolution is done when asked (never stored), so it stays right whatever is adde
 on either side: a reference matches a document whose ``title_key`` (or 发文字号) equals the reference key.
 Versions: documents with the same title key form a chain ordered by date; the newest is current, the
 others superseded. A document named in a clause of another KB document that says it is repealed
-(``…同时废止`` / ``…自…起废止``) is repealed, with that clause.
+(``…同时废止`` / ``…自…起废止``) is repealed, with that clause. A document whose title says it amends
+another (``关于修改《X》的决定``, ``X修正案（十一）``) is listed with X as one of its amendments; it does
+not join X's version chain (it holds the changes, not a full text) and X's status is not changed by it.
+A reference also matches a document whose title carries issuing bodies before 关于 that the reference
+leaves out (``issuer_free``).
 """
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from dataclasses import dataclass
 
 from index.records import DocumentRow
 from index.store_links import refs_of, refs_with_keys
-from ingest.refs import repeals, title_key
+from ingest.refs import amended_title, issuer_free, repeals, title_key
 
 
 class Status:
@@ -27,12 +31,17 @@ class DocLinks:
     status: str
     chain: tuple[int, ...]
     repealed_by: int | None = None  # the repealing clause id
+    amends: int | None = None  # the document this one amends (a 修改决定 / 修正案)
+    amendments: tuple[int, ...] = ()  # the documents amending this one, oldest first
 
 
 def _keys(docs: list[DocumentRow]) -> dict[str, list[DocumentRow]]:
     by_key: dict[str, list[DocumentRow]] = {}
     for d in docs:
-        by_key.setdefault(title_key(d.title), []).append(d)
+        key = title_key(d.title)
+        by_key.setdefault(key, []).append(d)
+        if issuer_free(key) != key:
+            by_key.setdefault(issuer_free(key), []).append(d)
         if d.doc_number:
             by_key.setdefault(d.doc_number, []).append(d)
     return by_key
@@ -42,10 +51,25 @@ def _newest(docs: list[DocumentRow]) -> DocumentRow:
     return max(docs, key=lambda d: (d.date or "", d.doc_id))
 
 
+def _lookup(by_key: dict[str, list[DocumentRow]], key: str) -> list[DocumentRow]:
+    return by_key.get(key) or by_key.get(issuer_free(key)) or []
+
+
 def resolve(kb, key: str) -> int | None:
     """The doc id a reference key names (the newest version when several match), or None."""
-    found = _keys(kb.documents()).get(key)
+    found = _lookup(_keys(kb.documents()), key)
     return _newest(found).doc_id if found else None
+
+
+def _amends(docs: list[DocumentRow], by_key: dict[str, list[DocumentRow]]) -> dict[int, int]:
+    """{amending doc id: amended doc id} from the titles (the newest version of X when several)."""
+    out = {}
+    for d in docs:
+        target = amended_title(d.title)
+        found = [x for x in _lookup(by_key, title_key(target)) if x.doc_id != d.doc_id] if target else []
+        if found:
+            out[d.doc_id] = _newest(found).doc_id
+    return out
 
 
 def references(kb, doc_id: int) -> dict:
@@ -57,11 +81,11 @@ def references(kb, doc_id: int) -> dict:
     with kb._lock:
         own = refs_of(kb.store.db, doc_id)
         me = by_id[doc_id]
-        keys = [title_key(me.title)] + ([me.doc_number] if me.doc_number else [])
+        keys = [title_key(me.title), issuer_free(title_key(me.title))] + ([me.doc_number] if me.doc_number else [])
         citing = refs_with_keys(kb.store.db, keys)
     cites = []
     for clause_id, title, _kind, cue, key in own:
-        found = [d for d in by_key.get(key, []) if d.doc_id != doc_id]
+        found = [d for d in _lookup(by_key, key) if d.doc_id != doc_id]
         cites.append({"title": title, "doc_id": _newest(found).doc_id if found else None,
                       "clause_id": clause_id, "cue": cue})
     cited_by, seen = [], set()
@@ -115,9 +139,14 @@ def store_links(store, *, repeals_too: bool = True) -> dict[int, DocLinks]:
     rows = refs_with_keys(store.db, list(by_key)) if repeals_too else []
     for clause_id, citing_doc, key, cue, text in rows:
         if cue == "废止" and repeals(text):
-            for d in by_key.get(key, []):
+            for d in _lookup(by_key, key):
                 if d.doc_id != citing_doc:
                     repealed.setdefault(d.doc_id, clause_id)
+    amends = _amends(docs, by_key)
+    amendments: dict[int, list[DocumentRow]] = {}
+    by_id = {d.doc_id: d for d in docs}
+    for source, target in amends.items():
+        amendments.setdefault(target, []).append(by_id[source])
     out = {}
     for members in chains.values():
         members = sorted(members, key=lambda d: (d.date or "", d.doc_id))
@@ -130,18 +159,25 @@ def store_links(store, *, repeals_too: bool = True) -> dict[int, DocLinks]:
                 status = Status.CURRENT if d.doc_id == newest else Status.SUPERSEDED
             else:
                 status = Status.CURRENT if d.date else Status.UNKNOWN
+            later = sorted(amendments.get(d.doc_id, []), key=lambda x: (x.date or "", x.doc_id))
             out[d.doc_id] = DocLinks(doc_id=d.doc_id, status=status, chain=chain,
-                                     repealed_by=repealed.get(d.doc_id))
+                                     repealed_by=repealed.get(d.doc_id), amends=amends.get(d.doc_id),
+                                     amendments=tuple(x.doc_id for x in later))
     return out
 
 
 def versions(kb, doc_id: int) -> dict:
-    """``{"doc_id", "status", "repealed_by", "chain": [{"doc_id", "title", "date", "status"}]}``."""
+    """``{"doc_id", "status", "repealed_by", "chain": [{"doc_id", "title", "date", "status"}],
+    "amends": {"doc_id", "title", "date"} | None, "amendments": [{"doc_id", "title", "date"}]}``."""
     links = all_links(kb)
     by_id = {d.doc_id: d for d in kb.documents()}
     me = links.get(doc_id)
     if me is None:
-        return {"doc_id": doc_id, "status": Status.UNKNOWN, "repealed_by": None, "chain": []}
-    chain = [{"doc_id": i, "title": by_id[i].title, "date": by_id[i].date, "status": links[i].status}
-             for i in me.chain]
-    return {"doc_id": doc_id, "status": me.status, "repealed_by": me.repealed_by, "chain": chain}
+        return {"doc_id": doc_id, "status": Status.UNKNOWN, "repealed_by": None, "chain": [],
+                "amends": None, "amendments": []}
+    def brief(i: int) -> dict:
+        return {"doc_id": i, "title": by_id[i].title, "date": by_id[i].date}
+    chain = [{**brief(i), "status": links[i].status} for i in me.chain]
+    return {"doc_id": doc_id, "status": me.status, "repealed_by": me.repealed_by, "chain": chain,
+            "amends": brief(me.amends) if me.amends is not None else None,
+            "amendments": [brief(i) for i in me.amendments]}

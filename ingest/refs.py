@@ -2,7 +2,10 @@
 
 Pure text work (no KB): ``extract_refs(text)`` returns ``Ref``s with the cue word before the title
 (依据/根据/按照/…, or ``""`` for a plain mention). ``title_key`` is the form titles are matched on:
-without the 中华人民共和国 prefix, quotes, spaces and a version date such as ``(2023-09-01)``.
+without the 中华人民共和国 prefix, quotes, spaces and a version date such as ``(2023-09-01)``;
+``issuer_free`` drops the issuing bodies before 关于 (a decision names 《关于…的规定》, the KB holds
+《最高人民法院关于…的规定》). ``amended_title`` reads from a document's own title which document it amends
+(``关于修改《X》的决定``, ``X修正案（十一）``).
 """
 from __future__ import annotations
 
@@ -15,6 +18,11 @@ CUES = ("依据", "根据", "按照", "贯彻", "落实", "参照", "印发", "�
 _TITLE = re.compile(r"《([^《》\n]{2,80})》")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}\s*[〔\[（(【]\s*\d{4}\s*[〕\]）)】]\s*第?\s*\d{1,5}\s*号")
 _VERSION = re.compile(r"[（(]\s*\d{4}(?:[-.年]\d{1,2}(?:[-.月]\d{1,2}日?)?)?\s*(?:年)?(?:修订|修正|修改)?\s*[)）]\s*$")
+# Issuing bodies that may stand before 关于 in a title and be left out when it is cited.
+_ISSUERS = re.compile(r"^(?:(?:最高人民法院|最高人民检察院|国务院办公厅|国务院|全国人民代表大会常务委员会|全国人民代表大会"
+                      r"|中共中央办公厅|中共中央|[\u4e00-\u9fff]{2,12}(?:部|委员会|总局|办公厅|人民政府))[、和及\s]*)+(?=关于)")
+_AMENDS = re.compile(r"关于修改《([^《》]{2,80})》(?:等[^《》]{0,30})?的决定$")
+_AMENDMENT = re.compile(r"^(.{2,60}?)修正案(?:[（(][一二三四五六七八九十百]+[)）])?$")
 _REPEAL = re.compile(r"同时废止|起废止|予以废止|停止执行")
 # How far before a title a cue word may stand (``依据《》`` … ``根据国务院印发的《》``).
 _CUE_WINDOW = 8
@@ -30,11 +38,25 @@ class Ref:
 
 def title_key(title: str) -> str:
     """The matching form of a title: no 中华人民共和国 prefix, quotes, spaces or version date."""
-    t = re.sub(r"[\s\u3000\"'“”‘’「」『』《》]", "", title or "")
+    t = re.sub(r"[\s\u3000\"'“”‘’「」『』《》〈〉]", "", title or "")
     t = _VERSION.sub("", t)
     if t.startswith("中华人民共和国"):
         t = t[len("中华人民共和国"):]
     return t
+
+
+def issuer_free(key: str) -> str:
+    """A title key without the issuing bodies before 关于 (``最高人民法院关于X`` → ``关于X``)."""
+    return _ISSUERS.sub("", key)
+
+
+def amended_title(title: str) -> str | None:
+    """The title of the document a document amends, read from its own title, or None:
+    ``最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定`` → ``关于上海金融法院案件管辖的规定``,
+    ``中华人民共和国刑法修正案（十一）`` → ``中华人民共和国刑法``."""
+    t = _VERSION.sub("", re.sub(r"\s", "", title or ""))
+    m = _AMENDS.search(t) or _AMENDMENT.match(t)
+    return m.group(1) if m else None
 
 
 def _cue_before(text: str, start: int) -> str:

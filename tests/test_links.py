@@ -147,3 +147,57 @@ def test_compare_html_marks_both_sides(laws_kb):
     page = compare_html(compare(kb.document_clauses(old), kb.document_clauses(new)), title_a="2017", title_b="2023")
     assert '<tr class="kb-cmp-added"><td>新增</td><td></td><td>第九十条 本法自2024年1月1日起施行。</td></tr>' in page
     assert "<ins>" in page and "<del>" in page
+
+
+def test_amended_title_and_issuer_free_key():
+    from ingest.refs import amended_title, issuer_free
+    assert amended_title("最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定") == "关于上海金融法院案件管辖的规定"
+    assert amended_title("中华人民共和国刑法修正案（十一）") == "中华人民共和国刑法"
+    assert amended_title("最高人民法院关于修改《最高人民法院关于在民事审判工作中适用〈工会法〉若干问题的解释》等二十七件"
+                         "民事类司法解释的决定") == "最高人民法院关于在民事审判工作中适用〈工会法〉若干问题的解释"
+    assert amended_title("最高人民法院关于修改后的民事诉讼法施行时未结案件适用法律若干问题的规定") is None
+    assert issuer_free(title_key("最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释")) \
+        == "关于办理盗窃刑事案件适用法律若干问题的解释"
+    assert issuer_free("行政复议法") == "行政复议法"
+
+
+def test_amendment_is_listed_with_the_document_it_amends(tmp_path, demo_embedder):
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder)
+    kb.ingest_parsed([
+        make_doc("rule.txt", "最高人民法院关于某某案件管辖的规定", [((), "第一条", "第一条 某某法院管辖下列案件。")],
+                 date="2018-07-31"),
+        make_doc("amend.txt", "最高人民法院关于修改《关于某某案件管辖的规定》的决定",
+                 [((), "", "对《关于某某案件管辖的规定》作如下修改：一、将第一条修改为：某某法院管辖下列第一审案件。")],
+                 date="2021-03-01")])
+    ids = {d.source: d.doc_id for d in kb.documents()}
+    rule, amend = versions(kb, ids["rule.txt"]), versions(kb, ids["amend.txt"])
+    assert rule["amendments"] == [{"doc_id": ids["amend.txt"], "title": "最高人民法院关于修改《关于某某案件管辖的规定》的决定",
+                                   "date": "2021-03-01"}]
+    assert rule["status"] == "current" and [c["doc_id"] for c in rule["chain"]] == [ids["rule.txt"]]
+    assert amend["amends"]["doc_id"] == ids["rule.txt"] and amend["amendments"] == []
+    # the decision's 《关于…的规定》 names the rule without its issuer: it resolves, and the rule is cited by it
+    assert {c["title"]: c["doc_id"] for c in references(kb, ids["amend.txt"])["cites"]} \
+        == {"关于某某案件管辖的规定": ids["rule.txt"]}
+    assert [c["doc_id"] for c in references(kb, ids["rule.txt"])["cited_by"]] == [ids["amend.txt"]]
+    kb.remove("amend.txt")
+    assert versions(kb, ids["rule.txt"])["amendments"] == []
+    kb.close()
+
+
+def test_criminal_law_amendment_and_court_decision_from_shared_laws(tmp_path, demo_embedder):
+    files = [LAWS / "刑法" / "刑法.md", LAWS / "刑法" / "刑法修正案（十一）.md",
+             LAWS / "司法解释" / "最高人民法院关于上海金融法院案件管辖的规定(2021-04-21).md",
+             LAWS / "司法解释" / "最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定.md"]
+    if not all(p.exists() for p in files):
+        pytest.skip("../shared/laws absent")
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder)
+    kb.ingest(files)
+    ids = {Path(d.source).name: d.doc_id for d in kb.documents()}
+    law, amendment, rule, decision = (ids[p.name] for p in files)
+    assert [a["doc_id"] for a in versions(kb, law)["amendments"]] == [amendment]
+    assert versions(kb, amendment)["amends"]["doc_id"] == law
+    assert versions(kb, decision)["amends"]["doc_id"] == rule
+    cites = {c["title"]: c["doc_id"] for c in references(kb, decision)["cites"]}
+    assert cites["关于上海金融法院案件管辖的规定"] == rule
+    assert decision in {c["doc_id"] for c in references(kb, rule)["cited_by"]}
+    kb.close()

@@ -59,6 +59,7 @@ def links_panel(kb, doc_id: int, *, open_key: str) -> None:
                 pair = tuple(sorted((item["doc_id"], doc_id), key=lambda i: [c["doc_id"] for c in v["chain"]].index(i)))
                 cols[1].button("对照", key=f"cmp-{item['doc_id']}", on_click=st.session_state.__setitem__,
                                args=(COMPARE, pair))
+    _amendments_panel(kb, v, open_key=open_key)
     with st.expander(f"引用了（{len(refs['cites'])}）"):
         for i, c in enumerate(refs["cites"]):
             if c["doc_id"] is None:
@@ -70,6 +71,18 @@ def links_panel(kb, doc_id: int, *, open_key: str) -> None:
         for c in refs["cited_by"]:
             st.button(f"《{c['title']}》", key=f"citedby-{c['clause_id']}", on_click=st.session_state.__setitem__,
                       args=(open_key, c["clause_id"]))
+
+
+def _amendments_panel(kb, v: dict, *, open_key: str) -> None:
+    """修改: the document this one amends, or the decisions / 修正案 that amend it."""
+    if v["amends"]:
+        st.button(f"修改的文件：《{v['amends']['title']}》", key=f"amends-{v['amends']['doc_id']}",
+                  on_click=st.session_state.__setitem__, args=(open_key, _first_clause(kb, v["amends"]["doc_id"])))
+    if v["amendments"]:
+        with st.expander(f"修改决定（{len(v['amendments'])}）", expanded=True):
+            for item in v["amendments"]:
+                st.button(f"{item['date'] or '?'} 《{item['title']}》", key=f"amendment-{item['doc_id']}",
+                          on_click=st.session_state.__setitem__, args=(open_key, _first_clause(kb, item["doc_id"])))
 
 
 def compare_view(kb) -> bool:

@@ -196,12 +196,26 @@ def _document_view(handle: KBHandle, state: SearchState) -> None:
     )
 
 
+# {KB path: (generation, {doc id: status})}: the links are recomputed only when the KB changed, not on
+# every rerun of the page (they scan every reference for 废止 clauses).
+_STATUS_CACHE: dict[str, tuple[int, dict[int, str]]] = {}
+
+
+def _statuses(kb) -> dict[int, str]:
+    generation = kb.generation
+    cached = _STATUS_CACHE.get(str(kb.path))
+    if cached is None or cached[0] != generation:
+        cached = (generation, {d: link.status for d, link in all_links(kb).items()})
+        _STATUS_CACHE[str(kb.path)] = cached
+    return cached[1]
+
+
 def _results(handle: KBHandle, state: SearchState) -> None:
     started = time.perf_counter()
     try:
         with handle.use() as kb:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
-            statuses = {d: link.status for d, link in all_links(kb).items()}
+            statuses = _statuses(kb)
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         st.error(as_text(friendly(exc, kb_path=handle.path)))
         return
