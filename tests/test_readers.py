@@ -208,6 +208,7 @@ def test_pdf_wide_gap_becomes_one_space(tmp_path):
     assert texts(read_file(write(tmp_path, "a.pdf", data))) == [["海南省农业农村厅 海南省财政厅"]]
 
 
+@pytest.mark.slow  # loads the PP-OCR models and runs them on three pages
 def test_scanned_pdf_with_only_a_watermark_goes_to_ocr(tmp_path, monkeypatch):
     # the pages are a blank image under a scanner stamp: OCR runs on them and finds nothing
     monkeypatch.setenv("POLICY_OCR_WORKERS", "1")

@@ -127,6 +127,7 @@ def page_mismatches(path: Path, sample: int = 10) -> list[str]:
     return bad
 
 
+@pytest.mark.slow  # parses every real text PDF page by page (~10 s each on a loaded machine)
 @pytest.mark.parametrize("path", TEXT_PDFS, ids=lambda p: p.name)
 def test_pdf_clause_pages_are_right(path):
     doc = parsed(path)
