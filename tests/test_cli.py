@@ -4,14 +4,11 @@ process through ``index.cli.main`` (what ``python -m index`` calls; a subprocess
 second of imports each); errors, exit codes and writes run as real subprocesses."""
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
 
-from conftest import ROOT
-from index.cli import main
+from conftest import ROOT, run_index
 from index.records import Hit
 
 
@@ -21,14 +18,8 @@ def run(*args, env=None):
 
 
 def run_here(*args):
-    """``python -m index ARGS`` in this process: ``index.cli.main`` with stdout/stderr captured."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(args[1:]))
-        except SystemExit as exc:  # argparse's own errors
-            code = exc.code
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    """``python -m index ARGS`` in this process (``args[0]`` is ``"index"``)."""
+    return run_index(*args[1:])
 
 
 def test_search_prints_citation_then_marked_clause(corpus_kb_dir):

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# Integration tests on ../shared/realdocs (real PDFs, DOC, DOCX parsed page by page): part of the full run.
+pytestmark = pytest.mark.slow
+
 from conftest import SHARED, parse_cached, read_cached  # noqa: E402
 REALDOCS = SHARED / "realdocs"
 if not REALDOCS.is_dir():

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Integration tests on ../shared/realdocs (real PDFs, DOC, DOCX parsed page by page): part of the full run.
+pytestmark = pytest.mark.slow
+
 from ingest.pipeline import parse_file
 
 from conftest import SHARED, parse_cached, read_cached  # noqa: E402

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 
-from conftest import CORPUS, ROOT, copy_kb, make_doc
+from conftest import CORPUS, copy_kb, make_doc, run_index
 from index.indicator_query import IndicatorNames, promote
 from index.kb import KnowledgeBase
 from index.query import parse_query
@@ -24,7 +22,7 @@ TARGETS_CLAUSE = "《关中平原城市群建设“十四五”实施方案》�
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "index", *args], cwd=ROOT, capture_output=True, text=True)
+    return run_index(*args)
 
 
 def only(rows):
