@@ -8,7 +8,6 @@ that bumps the generation; only then are the derived indexes updated and atomica
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
 from index.indexes import Indexes
 from index.location import LOCK_FILE
+from index.originals import file_sha256, keep as keep_original, prune as prune_originals
 from index.records import IngestReport, KBBusy
 from index.store import Store, text_hash
 from index.targets import TargetIndex
@@ -27,15 +27,6 @@ from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
 Progress = Callable[[int, int, str], None]
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 hex of a file's bytes (same as ``RawDocument.content_hash``)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _iter_files(paths: Iterable[str | Path]):
@@ -241,13 +232,21 @@ class Writer:
                     else:
                         added.append(source)
                     self.targets.write(self.store.insert_document(doc, source=source), found)
+                    keep_original(self.config.path, source, content_hash=doc.content_hash, fmt=doc.format)
                 self.targets.catch_up()  # documents kept by a rebuild, or made by older code
                 gen = self.store.bump_generation()
             self.indexes.sync()
             self.indexes.save(gen)
+            self._prune_originals()
         timings["write"] = time.perf_counter() - t
         return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
                             failed=tuple(failed), seconds=timings)
+
+    def _prune_originals(self) -> None:
+        """Delete the kept originals (``index.originals``) no document points to any more."""
+        with self.store.transaction():
+            hashes = [d.content_hash for d in self.store.documents()]
+        prune_originals(self.config.path, hashes)
 
     def remove(self, source: str | Path) -> bool:
         """Remove the document ingested from ``source`` from every index; False when unknown."""
@@ -262,6 +261,7 @@ class Writer:
                 gen = self.store.bump_generation()
             self.indexes.sync()
             self.indexes.save(gen)
+            self._prune_originals()
             return True
         finally:
             lock.release()

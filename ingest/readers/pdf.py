@@ -119,7 +119,13 @@ def extract_page(page, number: int) -> PdfPageText:
     items = sorted((i for i in items if i[2]), key=lambda i: (i[0], i[1]))
     return PdfPageText(number=number, lines=tuple(i[2] for i in items), table=tuple(i[3] for i in items),
                        images=len(page.images), cid_glyphs=cid, chars=len(chars) + sum(len(r) for t in tables for r in t.rows),
-                       boxes=tuple(i[4] for i in items), size=(float(width), float(height)))
+                       boxes=tuple(i[4] for i in items), size=_crop_size(page))
+
+
+def _crop_size(page) -> tuple[float, float]:
+    """The page's crop box (width, height) in points: the page as rendered."""
+    x0, top, x1, bottom = page.cropbox
+    return (round(float(x1 - x0), 2), round(float(bottom - top), 2))
 
 
 def _extent(members: list[dict]) -> tuple[float, float, float, float]:
@@ -129,9 +135,10 @@ def _extent(members: list[dict]) -> tuple[float, float, float, float]:
 
 
 def _fractions(page):
-    """A function taking a box in pdfplumber's page coordinates to fractions of the page
-    (its bbox may not start at 0: a cropped page), clamped to the page."""
-    x_off, y_off, width, height = page.bbox[0], page.bbox[1], page.width or 1, page.height or 1
+    """A function taking a box in pdfplumber's page coordinates to fractions of the page's
+    crop box (the part a viewer and pypdfium2 show), clamped to it."""
+    x_off, y_off, right, bottom = page.cropbox
+    width, height = max(right - x_off, 1), max(bottom - y_off, 1)
 
     def frac(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = ((box[0] - x_off) / width, (box[1] - y_off) / height,
