@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from functools import lru_cache
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,10 +61,17 @@ def find(kb_dir: Path, *, source: str, content_hash: str, fmt: str) -> Path | No
     if copy.is_file():
         return copy
     path = Path(source)
-    if path.is_file():
-        if file_sha256(path) == content_hash:
-            return path
-    return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return path if _sha_of(str(path), stat.st_mtime_ns, stat.st_size) == content_hash else None
+
+
+@lru_cache(maxsize=256)
+def _sha_of(path: str, mtime_ns: int, size: int) -> str:
+    """A file's hash, computed once per version of the file (the page asks on every rerun)."""
+    return file_sha256(Path(path))
 
 
 def prune(kb_dir: Path, hashes: Iterable[str]) -> int:
