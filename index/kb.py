@@ -189,10 +189,12 @@ class KnowledgeBase:
             return self._searcher.containing(needle)
 
     # -- writing ------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
+               page_progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch;
+        ``page_progress(done, total, source)`` after each page read by OCR."""
         with self._lock:
-            return self._writer.ingest(paths, progress=progress)
+            return self._writer.ingest(paths, progress=progress, page_progress=page_progress)
 
     def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Write already parsed documents (keyed by their ``source``) in one batch."""
@@ -200,10 +202,10 @@ class KnowledgeBase:
             return self._writer.ingest_parsed(docs)
 
     def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
-                model: str | None = None) -> IngestReport:
+                model: str | None = None, page_progress: Progress | None = None) -> IngestReport:
         """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
         with self._lock:
-            return self._writer.rebuild(progress=progress, paths=paths, model=model)
+            return self._writer.rebuild(progress=progress, paths=paths, model=model, page_progress=page_progress)
 
     def remove(self, source: str | Path) -> bool:
         """Remove the document ingested from ``source`` from every index; False when unknown."""

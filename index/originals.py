@@ -35,10 +35,12 @@ def copy_path(kb_dir: Path, content_hash: str, fmt: str) -> Path:
 
 
 def keep(kb_dir: Path, source: str | Path, *, content_hash: str, fmt: str) -> Path | None:
-    """Copy ``source`` into the KB (once per content); None for formats without pages or
-    when the file is gone."""
+    """Copy ``source`` into the KB (once per content; a file already inside the KB directory,
+    a page upload, is not copied); None for formats without pages or when the file is gone."""
     if fmt not in KEPT_FORMATS:
         return None
+    if Path(source).resolve().is_relative_to(Path(kb_dir).resolve()):
+        return Path(source)  # an upload the page saved in the KB already: no second copy
     target = copy_path(kb_dir, content_hash, fmt)
     if target.exists():
         return target

@@ -9,6 +9,7 @@ that bumps the generation; only then are the derived indexes updated and atomica
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -41,6 +42,15 @@ def _parse_file(path: Path) -> ParsedDocument:
     return parse_file(path)
 
 
+def _pages_followed(page_progress: Progress | None):
+    """A context in which OCR reports each recognised page to ``page_progress`` (none: no-op)."""
+    if page_progress is None:
+        return nullcontext()
+    from ingest.ocr import ocr_progress  # the OCR engine loads only when asked for
+
+    return ocr_progress(page_progress)
+
+
 def record_model(store: Store, config: KBConfig) -> None:
     """Record the model, its dimension and the format version in the database (inside the
     caller's write transaction: a rebuild commits them with the rows they describe)."""
@@ -71,11 +81,14 @@ class Writer:
                          f"wait for it to finish, then run this again") from None
         return lock
 
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
+               page_progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch;
+        ``page_progress(done, total, source)`` follows the pages of each file read by OCR."""
         lock = self._write_lock()
         try:
-            return self._ingest(list(paths), progress=progress, rebuild=False)
+            with _pages_followed(page_progress):
+                return self._ingest(list(paths), progress=progress, rebuild=False)
         finally:
             lock.release()
 
@@ -99,7 +112,7 @@ class Writer:
             lock.release()
 
     def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
-                model: str | None = None) -> IngestReport:
+                model: str | None = None, page_progress: Progress | None = None) -> IngestReport:
         """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
         lock = self._write_lock()
         try:
@@ -110,7 +123,8 @@ class Writer:
             sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
             self.indexes.forget(delete_files=True)
             try:
-                return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+                with _pages_followed(page_progress):
+                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
             except BaseException:
                 self._adopt_recorded_model()
                 raise
@@ -169,7 +183,8 @@ class Writer:
                 progress(n, len(files), source)
         report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
                              rebuild=rebuild)
-        report = replace(report, clauses_embedded=embedded)
+        report = replace(report, clauses_embedded=embedded,
+                         ocr=tuple((source, doc.ocr) for source, doc, _ in todo if doc.ocr is not None))
         report.seconds["total"] = time.perf_counter() - t0
         return report
 

@@ -71,6 +71,7 @@ class OcrSummary:
     pages: tuple[int, ...]
     poor_pages: tuple[int, ...]
     confidence: float  # mean over the OCR'd pages' lines, weighted by their lengths
+    confidences: tuple[float, ...] = ()  # each page's mean line confidence, parallel to ``pages``
 
 
 @dataclass(frozen=True)

@@ -92,4 +92,5 @@ def ocr_summary(pages: Sequence[Page]) -> OcrSummary | None:
         pages=tuple(p.number for p in read if p.number is not None),
         poor_pages=tuple(p.number for p in read if p.number is not None and p.ocr_confidence < POOR_CONFIDENCE),
         confidence=round(mean, 4),
+        confidences=tuple(p.ocr_confidence for p in read if p.number is not None),
     )
