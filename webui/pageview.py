@@ -90,7 +90,7 @@ def page_png(path: str | Path, page: int, boxes: Sequence[Box], *, dpi: int = VI
     image, scale = render_page(path, page, dpi=dpi)
     shown = highlight(image, [b for b in boxes if b.page == page], scale=scale)
     out = io.BytesIO()
-    shown.save(out, format="PNG", optimize=False)
+    shown.save(out, format="PNG", compress_level=1)  # fast: a page is sent once, then cached
     return out.getvalue()
 
 
