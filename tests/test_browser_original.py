@@ -56,5 +56,18 @@ def test_original_page_image_and_download(tmp_path, demo_embedder):
             info.value.save_as(saved)
             assert saved.read_bytes() == GOVDOC.read_bytes()
             assert info.value.suggested_filename.endswith(".pdf")
+
+            # 看原文 (the document view): the same page image in an expander above the re-flowed text
+            dialog.get_by_role("button", name="Close").click()
+            dialog.wait_for(state="hidden", timeout=30_000)
+            page.locator(f".st-key-doc-{hit.clause_id} button").first.click()
+            page.locator(".kb-clause.kb-hit").wait_for(timeout=60_000)
+            expander = page.locator('[data-testid="stExpander"]').filter(has_text="原文页面")
+            expander.locator("summary").click()
+            shown = expander.locator('[data-testid="stImage"] img').first
+            shown.wait_for(timeout=60_000)
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=shown.element_handle(),
+                                   timeout=30_000)
+            assert shown.evaluate("img => img.naturalWidth") == 935
         finally:
             browser.close()
