@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from typing import Callable
 
+from index.ocr_notes import ocr_lines, page_progress_text
 from index.records import IngestReport, KBError
 from ingest.records import IngestError
 
@@ -54,6 +55,18 @@ def _progress_bar(quiet: bool):
     return update, (lambda: bar.close() if bar is not None else None)
 
 
+def _page_progress(quiet: bool):
+    """``OCR 第 n/N 页 file`` on stderr as each page of a scan is recognised (one line, rewritten)."""
+    if quiet:
+        return None
+
+    def update(done: int, total: int, source: str) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r{page_progress_text(done, total, source)}", end=end, file=sys.stderr, flush=True)
+
+    return update
+
+
 def summary(report: IngestReport) -> str:
     """A readable summary: counts, then one line per added/replaced/removed/failed source."""
     lines = [f"added {len(report.added)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} (unchanged), "
@@ -61,13 +74,14 @@ def summary(report: IngestReport) -> str:
     for word, items in (("added", report.added), ("replaced", report.replaced), ("removed", report.removed)):
         lines += [f"  {word}: {s}" for s in items]
     lines += [f"  FAILED: {s}: {why}" for s, why in report.failed]
+    lines += ocr_lines(report)
     if report.seconds:
         lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     return "\n".join(lines)
 
 
 def _run(args, action: Callable, *, rebuild: bool = False) -> int:
-    """Check the model, open the KB, run ``action(kb, progress)`` -> report, print its summary."""
+    """Check the model, open the KB, run ``action(kb, progress, page_progress)`` -> report, print its summary."""
     from index.embed import check_model
     from index.kb import KnowledgeBase
 
@@ -82,8 +96,9 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
         kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild)
         try:
             progress, close = _progress_bar(args.quiet)
+            pages = _page_progress(args.quiet)
             try:
-                report = action(kb, progress)
+                report = action(kb, progress, pages)
             finally:
                 if close:
                     close()
@@ -98,16 +113,16 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
 
 
 def _add(args) -> int:
-    return _run(args, lambda kb, progress: kb.ingest(args.paths, progress=progress))
+    return _run(args, lambda kb, progress, pages: kb.ingest(args.paths, progress=progress, page_progress=pages))
 
 
 def _rebuild(args) -> int:
-    return _run(args, lambda kb, progress: kb.rebuild(progress=progress, paths=args.paths, model=args.model),
-                rebuild=True)
+    return _run(args, lambda kb, progress, pages: kb.rebuild(progress=progress, paths=args.paths, model=args.model,
+                                                             page_progress=pages), rebuild=True)
 
 
 def _remove(args) -> int:
-    def remove(kb, progress) -> IngestReport:
+    def remove(kb, progress, pages) -> IngestReport:
         removed = []
         for path in args.paths:
             if kb.remove(path):

@@ -17,6 +17,7 @@ from index.config import KBConfig, KBSettings, check_format, read_manifest, writ
 from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
+from index import originals
 from index.indexes import Indexes
 from index.location import DB_FILE, SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
@@ -25,7 +26,7 @@ from index.search import Searcher
 from index.store import Store
 from index.targets import TargetIndex
 from index.writer import Progress, Writer, record_model
-from ingest.records import ParsedDocument
+from ingest.records import Box, ParsedDocument
 
 __all__ = ["KnowledgeBase", "KBSettings"]
 
@@ -188,10 +189,12 @@ class KnowledgeBase:
             return self._searcher.containing(needle)
 
     # -- writing ------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
+               page_progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch;
+        ``page_progress(done, total, source)`` after each page read by OCR."""
         with self._lock:
-            return self._writer.ingest(paths, progress=progress)
+            return self._writer.ingest(paths, progress=progress, page_progress=page_progress)
 
     def ingest_parsed(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Write already parsed documents (keyed by their ``source``) in one batch."""
@@ -199,10 +202,10 @@ class KnowledgeBase:
             return self._writer.ingest_parsed(docs)
 
     def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
-                model: str | None = None) -> IngestReport:
+                model: str | None = None, page_progress: Progress | None = None) -> IngestReport:
         """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
         with self._lock:
-            return self._writer.rebuild(progress=progress, paths=paths, model=model)
+            return self._writer.rebuild(progress=progress, paths=paths, model=model, page_progress=page_progress)
 
     def remove(self, source: str | Path) -> bool:
         """Remove the document ingested from ``source`` from every index; False when unknown."""
@@ -247,6 +250,21 @@ class KnowledgeBase:
             if c is None:
                 return []
             return self.store.clauses_by_ordinal(c.doc_id, c.ordinal - n, c.ordinal + n)
+
+    def clause_boxes(self, clause_id: int) -> tuple[Box, ...]:
+        """Where a clause is printed: its line boxes (page, PDF points), () when not known."""
+        with self._lock:
+            return self.store.clause_boxes(clause_id)
+
+    def original(self, doc_id: int) -> Path | None:
+        """The original file of a PDF or page-image document (its copy in the KB, else the
+        unchanged source file), None for other formats or when it is gone (``index.originals``)."""
+        with self._lock:
+            found = self.store.document_file(doc_id)
+        if found is None:
+            return None
+        source, content_hash, fmt = found
+        return originals.find(self.path, source=source, content_hash=content_hash, fmt=fmt)
 
     def facets(self) -> Facets:
         """Distinct filter values: 发文机关, 文种 and years."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ingest.records import OcrSummary
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -205,6 +207,7 @@ class IngestReport:
     failed: tuple[tuple[str, str], ...] = ()  # (source, reason)
     clauses_embedded: int = 0
     seconds: dict = field(default_factory=dict)  # stage -> seconds: parse, embed, write
+    ocr: tuple[tuple[str, OcrSummary], ...] = ()  # (source, its OCR summary) of the files read by OCR
 
 
 class KBError(Exception):

@@ -5,7 +5,8 @@ format version; the settings live in ``config.json``, see ``index.config``), ``d
 ``clauses`` (ids never reused: AUTOINCREMENT, and a clause row never changes, so a
 derived index is brought up to date by diffing id sets) and ``embeddings`` (a
 cache keyed by text hash + model: unchanged text is never embedded twice). The tables of
-quantitative statements and their SQL are in ``index.statements`` (``Store.statements``).
+quantitative statements and their SQL are in ``index.statements`` (``Store.statements``), the
+clauses' line boxes in ``index.store_boxes``.
 WAL mode: readers keep a consistent snapshot while an ingestion writes.
 """
 from __future__ import annotations
@@ -23,7 +24,8 @@ import numpy as np
 from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
 from index.statements import SCHEMA as STATEMENTS_SCHEMA, StatementStore
 from ingest.text import match_form
-from ingest.records import ParsedDocument
+from ingest.records import Box, ParsedDocument
+from index.store_boxes import SCHEMA as BOXES_SCHEMA, clause_boxes, delete_boxes, insert_boxes
 from index.store_links import insert_refs
 
 SCHEMA = """
@@ -80,7 +82,8 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA + STATEMENTS_SCHEMA)  # an older KB gains the statements tables here
+        # an older KB gains the statements and clause_boxes tables here
+        self.db.executescript(SCHEMA + STATEMENTS_SCHEMA + BOXES_SCHEMA)
         self.statements = StatementStore(self.db)
 
     def close(self) -> None:
@@ -131,6 +134,7 @@ class Store:
     def delete_document(self, doc_id: int) -> None:
         """Delete a document and its clauses."""
         self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        delete_boxes(self.db, doc_id)
         self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
@@ -152,7 +156,13 @@ class Store:
              for c in doc.clauses],
         )
         insert_refs(self.db, doc_id)
+        insert_boxes(self.db, doc_id, doc.clauses)
         return doc_id
+
+    def document_file(self, doc_id: int) -> tuple[str, str, str] | None:
+        """(source, content_hash, format) of a document, None when unknown."""
+        row = self.db.execute("SELECT source, content_hash, format FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return (row[0], row[1], row[2] or "") if row else None
 
     def documents(self) -> list[DocumentRow]:
         """All documents with their clause counts."""
@@ -183,6 +193,10 @@ class Store:
         """Clauses of a document with ``lo <= ordinal <= hi``."""
         return self._clause_rows(f"SELECT {self._CLAUSE_COLS} FROM clauses WHERE doc_id=? AND ordinal BETWEEN ? AND ?"
                                  " ORDER BY ordinal", (doc_id, lo, hi))
+
+    def clause_boxes(self, clause_id: int) -> tuple[Box, ...]:
+        """Where a clause is printed (``index.store_boxes``); () when not known."""
+        return clause_boxes(self.db, clause_id)
 
     def clause_ids_of_docs(self, doc_ids: Iterable[int]) -> set[int]:
         """Ids of the clauses of the given documents."""

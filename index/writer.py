@@ -8,8 +8,8 @@ that bumps the generation; only then are the derived indexes updated and atomica
 """
 from __future__ import annotations
 
-import hashlib
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,6 +20,7 @@ from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
 from index.indexes import Indexes
 from index.location import LOCK_FILE
+from index.originals import file_sha256, keep as keep_original, prune as prune_originals
 from index.records import IngestReport, KBBusy
 from index.store import Store, text_hash
 from index.targets import TargetIndex
@@ -27,15 +28,6 @@ from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
 Progress = Callable[[int, int, str], None]
-
-
-def file_sha256(path: Path) -> str:
-    """sha256 hex of a file's bytes (same as ``RawDocument.content_hash``)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _iter_files(paths: Iterable[str | Path]):
@@ -48,6 +40,15 @@ def _parse_file(path: Path) -> ParsedDocument:
     from ingest.pipeline import parse_file
 
     return parse_file(path)
+
+
+def _pages_followed(page_progress: Progress | None):
+    """A context in which OCR reports each recognised page to ``page_progress`` (none: no-op)."""
+    if page_progress is None:
+        return nullcontext()
+    from ingest.ocr import ocr_progress  # the OCR engine loads only when asked for
+
+    return ocr_progress(page_progress)
 
 
 def record_model(store: Store, config: KBConfig) -> None:
@@ -80,11 +81,14 @@ class Writer:
                          f"wait for it to finish, then run this again") from None
         return lock
 
-    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:
-        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch."""
+    def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
+               page_progress: Progress | None = None) -> IngestReport:
+        """Add new files, replace changed ones, skip unchanged ones (by content hash), in one batch;
+        ``page_progress(done, total, source)`` follows the pages of each file read by OCR."""
         lock = self._write_lock()
         try:
-            return self._ingest(list(paths), progress=progress, rebuild=False)
+            with _pages_followed(page_progress):
+                return self._ingest(list(paths), progress=progress, rebuild=False)
         finally:
             lock.release()
 
@@ -108,7 +112,7 @@ class Writer:
             lock.release()
 
     def rebuild(self, *, progress: Progress | None = None, paths: Iterable[str | Path] = (),
-                model: str | None = None) -> IngestReport:
+                model: str | None = None, page_progress: Progress | None = None) -> IngestReport:
         """Start over: re-read the recorded sources plus ``paths`` (optionally with another ``model``)."""
         lock = self._write_lock()
         try:
@@ -119,7 +123,8 @@ class Writer:
             sources = self.store.sources() + [str(Path(p).resolve()) for p in paths]
             self.indexes.forget(delete_files=True)
             try:
-                return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
+                with _pages_followed(page_progress):
+                    return self._ingest(list(dict.fromkeys(sources)), progress=progress, rebuild=True)
             except BaseException:
                 self._adopt_recorded_model()
                 raise
@@ -178,7 +183,8 @@ class Writer:
                 progress(n, len(files), source)
         report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
                              rebuild=rebuild)
-        report = replace(report, clauses_embedded=embedded)
+        report = replace(report, clauses_embedded=embedded,
+                         ocr=tuple((source, doc.ocr) for source, doc, _ in todo if doc.ocr is not None))
         report.seconds["total"] = time.perf_counter() - t0
         return report
 
@@ -241,13 +247,21 @@ class Writer:
                     else:
                         added.append(source)
                     self.targets.write(self.store.insert_document(doc, source=source), found)
+                    keep_original(self.config.path, source, content_hash=doc.content_hash, fmt=doc.format)
                 self.targets.catch_up()  # documents kept by a rebuild, or made by older code
                 gen = self.store.bump_generation()
             self.indexes.sync()
             self.indexes.save(gen)
+            self._prune_originals()
         timings["write"] = time.perf_counter() - t
         return IngestReport(added=tuple(added), replaced=tuple(replaced), skipped=tuple(skipped),
                             failed=tuple(failed), seconds=timings)
+
+    def _prune_originals(self) -> None:
+        """Delete the kept originals (``index.originals``) no document points to any more."""
+        with self.store.transaction():
+            hashes = [d.content_hash for d in self.store.documents()]
+        prune_originals(self.config.path, hashes)
 
     def remove(self, source: str | Path) -> bool:
         """Remove the document ingested from ``source`` from every index; False when unknown."""
@@ -262,6 +276,7 @@ class Writer:
                 gen = self.store.bump_generation()
             self.indexes.sync()
             self.indexes.save(gen)
+            self._prune_originals()
             return True
         finally:
             lock.release()

@@ -2,28 +2,28 @@
 
 ``strip_furniture(raw)`` runs once over a document's lines, in this order:
 1. lines as written, page by page (``page_keep``, PDF text lines only: a table row is never
-   furniture): blanks, decorated folios (``— 3 —``), scanner stamps (``扫描全能王 创建``),
-   bare page numbers that run with the pages, running headers and footers, tables of
-   contents (``目录`` blocks, leader lines); without pages ``unpaged_keep``, and DOCX
-   paragraphs in a TOC style;
-2. the PDF outline dumped after the end (tab-indented lines);
-3. each line cleaned (``normalize.clean_line``, Markdown marks read), dropped when it is a
-   tab-and-page-number TOC entry, a folio (also ``3/25``), a TOC line or a stamp;
-4. a TOC with its page numbers on lines of their own; 5. short lines repeated as headers;
-6. (flattened tables gathered, ``tables.join_flat_tables``: no cell is read as a closing line)
-7. the closing block: 抄送/送/发 distribution lines, ``…印发``, ``公开方式``, ``（执笔：…）``.
-Every rule is a function over literal lines (tests/test_readers.py, tests/test_furniture.py).
+   furniture): blanks, decorated folios (``— 3 —``), scanner stamps (``扫描全能王 创建``), bare
+   page numbers that run with the pages, running headers and footers, tables of contents
+   (``目录`` blocks, leader lines); without pages ``unpaged_keep``, DOCX TOC-style paragraphs;
+2. the PDF outline dumped after the end (tab-indented lines); 3. each line cleaned (``clean_line``,
+   Markdown marks read), dropped when a tab-and-page-number TOC entry, a folio, a TOC line or a stamp;
+4. a TOC with its page numbers on lines of their own; 5. short lines repeated as headers; 6.
+(flattened tables gathered, ``tables.join_flat_tables``: no cell is read as a closing line) 7.
+the closing block: 抄送/送/发 lines, ``…印发``, ``公开方式``, ``（执笔：…）``. Every rule is a function over
+literal lines (tests/test_readers.py, tests/test_furniture.py); line boxes become points here.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 from ingest.dates import DATE
 from ingest.headings import is_marker
 from ingest.normalize import SourceLine, clean_line, markdown_line
+from ingest.boxes import line_box
 from ingest.records import Line, RawDocument
 from ingest.tables import is_unit_line, join_flat_tables
 
@@ -220,8 +220,7 @@ def page_keep(pages: Sequence[Sequence[str]], numbers: Sequence[int] | None = No
     numbers = list(numbers) if numbers is not None else list(range(1, len(pages) + 1))
     kept = [[i for i, ln in enumerate(lines) if ln.strip() and not is_folio(ln) and not is_watermark(ln)]
             for lines in pages]
-    # Folios may sit inside a running footer line; bare numbers revealed at the new edge
-    # are caught by the second folio rule.
+    # Folios may sit inside a running footer line; bare numbers revealed at the new edge are caught by the second folio rule.
     folios = partial(_numeric_folio_drops, numbers=numbers)
     for rule in (folios, _running_drops, folios, toc_lines):
         drops = rule([[pages[p][i] for i in ix] for p, ix in enumerate(kept)])
@@ -344,7 +343,8 @@ def drop_closing_block(lines: list[SourceLine]) -> list[SourceLine]:
 def strip_furniture(raw: RawDocument) -> list[SourceLine]:
     """The furniture pass over a reader's document (steps 1-7 of the module docstring):
     its cleaned lines in order, with their pages, furniture gone, flattened tables gathered."""
-    written = _drop_outline(_written(raw))
-    lines = [sl for line, page in written if (sl := _source_line(line, page, raw.format == "md")) is not None]
+    written, sizes = _drop_outline(_written(raw)), {p.number: p.size for p in raw.pages}
+    lines = [replace(sl, box=line_box(line, page, sizes.get(page))) for line, page in written
+             if (sl := _source_line(line, page, raw.format == "md")) is not None]
     lines = drop_repeated_lines(drop_toc_page_lines(lines))
     return drop_closing_block(join_flat_tables(lines))

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from ingest.headings import ENUM_START
 from ingest.headings import is_marker as heading_marker
+from ingest.records import Box
 from ingest.text import CJK, CJK_PUNCT, INNER_END, display_width, ends_sentence
 
 _INNER_END = re.compile(rf"[{INNER_END}]")
@@ -77,12 +78,14 @@ def markdown_line(text: str) -> tuple[str, int | None] | None:
 class SourceLine:
     """A cleaned line with its page; ``hint`` is the reader's heading level, if any;
     ``table`` marks a table row (cells joined by `` | ``) or a flattened table (rows
-    separated by newlines), never joined with other lines."""
+    separated by newlines), never joined with other lines. ``box``: where it is printed
+    (PDFs and page images), see ``ingest.boxes``."""
 
     text: str
     page: int | None = None
     hint: int | None = None
     table: bool = False
+    box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Paragraph:
 
     A table paragraph (``table``) holds one line per row, separated by newlines; its first
     ``head`` lines (caption and header rows) are repeated atop each clause it is cut into.
+    ``line_boxes`` are the joined lines' boxes, parallel to ``line_starts`` (or empty).
     """
 
     text: str
@@ -98,6 +102,7 @@ class Paragraph:
     hint: int | None = None
     table: bool = False
     head: int = 0
+    line_boxes: tuple[Box | None, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """The page of the character at ``offset``."""
@@ -175,7 +180,8 @@ def _paragraph(parts: Sequence[SourceLine]) -> Paragraph:
             text += " "
         starts.append((len(text), part.page))
         text += part.text
-    return Paragraph(text=text, line_starts=tuple(starts), hint=parts[0].hint, table=parts[0].table)
+    return Paragraph(text=text, line_starts=tuple(starts), hint=parts[0].hint, table=parts[0].table,
+                     line_boxes=tuple(part.box for part in parts))
 
 
 # A line that carries on the sentence of the line before: it starts with punctuation or with

@@ -32,6 +32,7 @@ def document_records(doc: ParsedDocument) -> list[dict]:
             "text": c.text,
             "page_start": c.page_start,
             "page_end": c.page_end,
+            **({"boxes": [[b.page, b.x0, b.y0, b.x1, b.y1] for b in c.boxes]} if c.boxes else {}),
         })
     return out
 

@@ -16,6 +16,19 @@ CELL_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
+class Box:
+    """A rectangle on a page in PDF points (1/72 inch), origin at the page's top left
+    (x to the right, y down, as pdfplumber's ``top``): one line of a clause on the page it
+    was printed on. For an image file a point is a pixel."""
+
+    page: int  # 1-based
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of extracted text, before paragraphs are re-joined.
 
@@ -40,11 +53,14 @@ class Line:
 @dataclass(frozen=True)
 class Page:
     """The lines of one page; ``number`` is 1-based, None for formats without pages.
-    ``ocr_confidence`` is the mean line confidence of a page read by OCR, else None."""
+    ``ocr_confidence`` is the mean line confidence of a page read by OCR, else None.
+    ``size`` is the page's (width, height) in PDF points when the format has pages (PDF,
+    image); with it a line's fractional ``bbox`` becomes a ``Box``."""
 
     number: int | None
     lines: tuple[Line, ...]
     ocr_confidence: float | None = None
+    size: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ class OcrSummary:
     pages: tuple[int, ...]
     poor_pages: tuple[int, ...]
     confidence: float  # mean over the OCR'd pages' lines, weighted by their lengths
+    confidences: tuple[float, ...] = ()  # each page's mean line confidence, parallel to ``pages``
 
 
 @dataclass(frozen=True)
@@ -93,7 +110,8 @@ class Clause:
     ``path`` holds the full heading texts from the top down, e.g.
     ``("二、西安—咸阳一体化经济发展面临的机遇和问题",)``; ``label`` is the clause's
     own number (``四是``, ``（五）``, ``第十二条``) or "". ``char_start``/``char_end``
-    are offsets into ``ParsedDocument.text``.
+    are offsets into ``ParsedDocument.text``. ``boxes`` are the clause's lines on their
+    pages (PDFs and page images; empty for other formats), in reading order.
     """
 
     ordinal: int
@@ -104,6 +122,7 @@ class Clause:
     page_end: int | None
     char_start: int
     char_end: int
+    boxes: tuple[Box, ...] = ()
 
 
 @dataclass(frozen=True)

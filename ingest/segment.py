@@ -28,13 +28,15 @@ Long clauses are split at sentence ends, tiny unlabelled ones merged with a neig
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Sequence
 
 from ingest.headings import LEAD, HeadingKind, cn_value, heading_kind, heading_number, is_marker
 from ingest.normalize import Paragraph
 from ingest.outline import Outline
-from ingest.records import Clause
+from ingest.boxes import span_boxes, unique
+from ingest.records import Box, Clause
 from ingest.tables import table_chunks
 from ingest.text import CLOSERS, INNER_END, ends_sentence
 
@@ -181,6 +183,17 @@ class _Doc:
         """Paragraph ``j`` is body text: no heading, no table."""
         return self.kinds[j] is None and not self.paragraphs[j].table
 
+    def boxes(self, lo: int, hi: int) -> tuple[Box, ...]:
+        """The boxes of the lines that the text ``[lo, hi)`` touches, in order."""
+        out: list[Box] = []
+        j = max(bisect_right(self.offsets, lo) - 1, 0)
+        while j < len(self.paragraphs) and self.offsets[j] < hi:
+            p, base = self.paragraphs[j], self.offsets[j]
+            if p.line_boxes:
+                out += span_boxes([s for s, _ in p.line_starts], p.line_boxes, len(p.text), lo - base, hi - base)
+            j += 1
+        return unique(out)
+
     def next_kind(self, i: int) -> HeadingKind | None:
         """The heading kind of the paragraph after ``i`` (None at the end)."""
         return self.kinds[i + 1] if i + 1 < len(self.kinds) else None
@@ -284,6 +297,7 @@ def _clauses(doc: _Doc, drafts: Sequence[_Draft]) -> tuple[Clause, ...]:
             page_end=_page(doc, end - 1),
             char_start=start,
             char_end=end,
+            boxes=doc.boxes(start, end),
         ))
     return tuple(clauses)
 

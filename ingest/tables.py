@@ -117,13 +117,14 @@ def _drop_repeated_headers(rows: list[Paragraph], header: int) -> list[Paragraph
 
 
 def _join(parts: Sequence[Paragraph], *, head: int) -> Paragraph:
-    text, starts = "", []
+    text, starts, boxes = "", [], []
     for part in parts:
         if text:
             text += "\n"
         starts.extend((len(text) + off, page) for off, page in part.line_starts)
+        boxes.extend(part.line_boxes or (None,) * len(part.line_starts))
         text += part.text
-    return Paragraph(text=text, line_starts=tuple(starts), table=True, head=head)
+    return Paragraph(text=text, line_starts=tuple(starts), table=True, head=head, line_boxes=tuple(boxes))
 
 
 def table_chunks(p: Paragraph, max_chars: int) -> list[TableChunk]:

@@ -341,7 +341,7 @@ def test_an_unexpected_upload_error_is_one_sentence_not_a_traceback(corpus_kb_di
 
     from index.kb import KnowledgeBase
 
-    def full_disk(self, paths, *, progress=None):
+    def full_disk(self, paths, *, progress=None, page_progress=None):
         raise sqlite3.OperationalError("database or disk is full")
 
     kb_dir = shutil.copytree(corpus_kb_dir, tmp_path / "kb")

@@ -184,6 +184,19 @@ def test_page_numbers_of_ten_clauses_match_the_page_text(scanned):
 
 @pytest.mark.slow
 @needs_scan
+def test_main_recipients_are_their_own_first_clause_as_in_a_text_pdf(scanned):
+    """The 主送 block (``各省、自治区、直辖市…：``) is the first clause, addressed to the whole
+    document (path ``()``), as text PDFs give it (397.pdf: ``各省、自治区、直辖市、新疆…``)."""
+    _, doc, _ = scanned
+    first = doc.clauses[0]
+    assert first.path == () and first.label == "" and first.page_start == 1
+    assert first.text.startswith("各省、自治区、直辖市及计划单列市农业农村（农牧）厅（局、委）") and first.text.endswith("：")
+    assert not doc.clauses[1].text.startswith("各省")  # the body starts a clause of its own
+    assert [b.page for b in first.boxes] == [1] * len(first.boxes) and len(first.boxes) >= 2
+
+
+@pytest.mark.slow
+@needs_scan
 def test_character_accuracy_on_two_pages_against_a_hand_transcription(scanned):
     from evaluation.bench.ocr import char_errors
 
@@ -251,6 +264,11 @@ def test_rasterised_text_pdf_gives_the_same_document(tmp_path):
     best = [max(difflib.SequenceMatcher(None, t.text, o.text).ratio() for o in ocr.clauses) for t in text.clauses]
     assert sum(r >= 0.95 for r in best) / len(best) >= 0.95
     assert [(t.page_start, t.page_end) for t in text.clauses] == [(o.page_start, o.page_end) for o in ocr.clauses]
+    # the OCR line boxes land where the text layer's lines are (PDF points, the same origin)
+    for t, o in zip(text.clauses, ocr.clauses):
+        assert o.boxes and o.boxes[0].page == t.boxes[0].page
+        assert abs(o.boxes[0].y0 - t.boxes[0].y0) < 6 and abs(o.boxes[-1].y1 - t.boxes[-1].y1) < 6
+        assert abs(o.boxes[0].x0 - t.boxes[0].x0) < 6
 
 
 @pytest.mark.slow

@@ -11,7 +11,8 @@ import streamlit as st
 from webui.common import open_handle
 from webui.errors import friendly, ingest_reason
 from webui.safe import as_text
-from webui.kbstore import KBHandle, progress_bar
+from index.ocr_notes import ocr_warnings
+from webui.kbstore import KBHandle, page_progress_line, progress_bar
 from webui.uploads import (
     ALLOWED_SUFFIXES,
     MAX_UPLOAD_MB,
@@ -36,13 +37,15 @@ def _show_flash() -> None:
 def _upload(handle: KBHandle, files) -> None:
     uploaded = [UploadedFile(name=f.name, data=f.getvalue()) for f in files]
     update, done = progress_bar("正在导入…")
+    pages, pages_done = page_progress_line()
     try:
-        outcome = ingest_uploads(handle, uploaded, progress=update)
+        outcome = ingest_uploads(handle, uploaded, progress=update, page_progress=pages)
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path))
         return
     finally:
         done()
+        pages_done()
     report = outcome.report
     ok = [outcome.names.get(s, s) for s in (*report.added, *report.replaced)]
     skipped = [outcome.names.get(s, s) for s in report.skipped]
@@ -52,6 +55,8 @@ def _upload(handle: KBHandle, files) -> None:
         _flash("info", "内容未变，已跳过：" + "、".join(f"「{_short_name(n)}」" for n in skipped))
     for rejected in outcome.rejected:
         _flash("error", ingest_reason(rejected.reason, name=rejected.name))
+    for warning in ocr_warnings(report, names={Path(p).name: n for p, n in outcome.names.items()}):
+        _flash("warning", warning)
 
 
 def _short_name(name: str) -> str:
@@ -69,17 +74,22 @@ def _delete(handle: KBHandle, source: str, name: str) -> None:
 
 def _rebuild(handle: KBHandle) -> None:
     update, done = progress_bar("正在重建索引…")
+    pages, pages_done = page_progress_line()
     try:
         with handle.use() as kb:
-            report = kb.rebuild(progress=update)
+            report = kb.rebuild(progress=update, page_progress=pages)
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path))
         return
     finally:
         done()
+        pages_done()
     _flash("success", f"重建完成：{len(report.added) + len(report.replaced) + len(report.skipped)} 份文件，向量化 {report.clauses_embedded} 条条款。")
     for source, reason in report.failed:
         _flash("error", ingest_reason(reason, name=display_name(handle.path, source)))
+    names = {source: display_name(handle.path, source) for source, _ in report.ocr}
+    for warning in ocr_warnings(report, names=names):
+        _flash("warning", warning)
 
 
 def page() -> None:

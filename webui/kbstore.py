@@ -16,6 +16,7 @@ import streamlit as st
 from webui.safe import as_text
 
 from index.kb import KnowledgeBase
+from index.ocr_notes import page_progress_text
 from index.records import IngestReport
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,3 +73,14 @@ def progress_bar(text: str) -> tuple[Callable[[int, int, str], None], Callable[[
         bar.progress(fraction, text=as_text(f"{text} {done}/{total} {Path(source).name}"))
 
     return update, bar.empty
+
+
+def page_progress_line() -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
+    """A caption that follows OCR page by page (``OCR 第 n/N 页 文件名``) and the function that
+    removes it."""
+    slot = st.empty()
+
+    def update(done: int, total: int, source: str) -> None:
+        slot.caption(as_text(page_progress_text(done, total, source)))
+
+    return update, slot.empty

@@ -18,6 +18,7 @@ from webui.compare import compare_view, links_panel
 from webui.errors import friendly
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
+from webui.original import card_row, original_of, page_images
 from webui.safe import as_text
 from webui.render import card_html, clause_id_anchor, clauses_html, query_terms
 from webui.state import K_CHOICES, MODE_LABELS, MODES, SearchState, from_params, other_mode, to_params
@@ -158,6 +159,7 @@ def _card(handle: KBHandle, hit: Hit, *, opened: set[int], status: str | None = 
             width="stretch",
         )
         doc.button("看原文", key=f"doc-{hit.clause_id}", on_click=_set, args=(OPEN, hit.clause_id), width="stretch")
+        card_row(handle, hit)  # a PDF's clause: its page image and the file itself
         if hit.clause_id in opened:
             with handle.use() as kb:
                 rows = kb.context(hit.clause_id, n=2)
@@ -186,6 +188,11 @@ def _document_view(handle: KBHandle, state: SearchState) -> None:
         st.caption(as_text(" · ".join(meta + [f"{len(clauses)} 条"])))
         with handle.use() as kb:
             links_panel(kb, doc.doc_id, open_key=OPEN)
+    found = original_of(handle, clause_id=clause_id, doc_id=row.doc_id, page_start=row.page_start,
+                        title=doc.title if doc else "原文")
+    if found is not None:
+        with st.expander("原文页面（条款以黄色标出）"):
+            page_images(found)
     with st.container(height=640):
         st.html(clauses_html(clauses, marked=clause_id, terms=query_terms(state.q), headings=True))
     anchor = clause_id_anchor(clause_id)

@@ -94,7 +94,8 @@ def saved_path(kb_dir: str | Path, file: UploadedFile) -> Path:
 
 
 def ingest_uploads(
-    handle: KBHandle, files: Sequence[UploadedFile], *, progress: Callable[[int, int, str], None] | None = None
+    handle: KBHandle, files: Sequence[UploadedFile], *, progress: Callable[[int, int, str], None] | None = None,
+    page_progress: Callable[[int, int, str], None] | None = None,
 ) -> UploadOutcome:
     """Save, ingest and, for each file that fails, delete its bytes again."""
     folder = uploads_dir(handle.path)
@@ -119,7 +120,7 @@ def ingest_uploads(
         names.update({Path(p).name: n for p, n in to_ingest.items()})
         _write_names(handle.path, names)
         try:
-            report = kb.ingest(list(to_ingest), progress=progress)
+            report = kb.ingest(list(to_ingest), progress=progress, page_progress=page_progress)
         except BaseException:
             _discard(handle, [p for p in to_ingest if p in created])
             raise

@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest import furniture
 from ingest.ocr.layout import OcrLine, page_lines
 from ingest.ocr.pool import PageBoxes, recognise_pages
-from ingest.ocr.sources import image_refs, pdf_refs
+from ingest.ocr.sources import RENDER_DPI, SourceKind, image_refs, pdf_refs
 from ingest.records import CorruptFile, EmptyDocument, Line, OcrSummary, Page
 
 # A page whose mean line confidence is below this is flagged as poorly recognised. Measured
@@ -36,6 +36,14 @@ def _subsequence(lines: Sequence[OcrLine], kept: Sequence[str]) -> list[OcrLine]
     return out
 
 
+def page_size(result: PageBoxes) -> tuple[float, float]:
+    """The page's size in PDF points: a rendered PDF page's pixels at ``RENDER_DPI``, an
+    image's pixels as points (an image has no print size worth trusting)."""
+    if result.ref.kind == SourceKind.PDF:
+        return (round(result.width * 72 / RENDER_DPI, 2), round(result.height * 72 / RENDER_DPI, 2))
+    return (float(result.width), float(result.height))
+
+
 def to_pages(results: Sequence[PageBoxes]) -> tuple[Page, ...]:
     """Pages of lines in reading order with page furniture (folios, scanner stamps,
     running headers) removed; ``ocr_confidence`` is measured before the removal."""
@@ -43,10 +51,11 @@ def to_pages(results: Sequence[PageBoxes]) -> tuple[Page, ...]:
     numbers = [r.ref.number for r in results]
     kept = furniture.clean_pages([[l.text for l in lines] for lines in read], numbers)
     pages = []
-    for number, lines, texts in zip(numbers, read, kept):
+    for result, number, lines, texts in zip(results, numbers, read, kept):
         body = _subsequence(lines, texts)
         pages.append(Page(
             number=number,
+            size=page_size(result),
             lines=tuple(Line(l.text, bbox=l.bbox, confidence=l.confidence) for l in body),
             ocr_confidence=mean_confidence(body) if body else mean_confidence(lines),
         ))
@@ -83,4 +92,5 @@ def ocr_summary(pages: Sequence[Page]) -> OcrSummary | None:
         pages=tuple(p.number for p in read if p.number is not None),
         poor_pages=tuple(p.number for p in read if p.number is not None and p.ocr_confidence < POOR_CONFIDENCE),
         confidence=round(mean, 4),
+        confidences=tuple(p.ocr_confidence for p in read if p.number is not None),
     )

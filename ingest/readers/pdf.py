@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pdfplumber
@@ -31,7 +31,9 @@ _MAX_CID_SHARE = 0.3
 
 @dataclass(frozen=True)
 class PdfPageText:
-    """One page as extracted; ``table[i]`` is True when ``lines[i]`` is a table row."""
+    """One page as extracted; ``table[i]`` is True when ``lines[i]`` is a table row and
+    ``boxes[i]`` is its box as fractions of the page (a table row gets its table's box);
+    ``size`` is the page's (width, height) in points."""
 
     number: int
     lines: tuple[str, ...]
@@ -39,6 +41,8 @@ class PdfPageText:
     images: int
     cid_glyphs: int
     chars: int
+    boxes: tuple[tuple[float, float, float, float], ...] = ()
+    size: tuple[float, float] | None = None
 
 
 def _repair(ch: str) -> str:
@@ -109,11 +113,39 @@ def extract_page(page, number: int) -> PdfPageText:
         if tables and inside(ch, tables):
             continue
         chars.append(ch)
-    items = [(min(c["top"] for c in m), 0, _line_text(m), False) for m in _group_lines(chars)]
-    items += [(t.bbox[1], k + 1, row, True) for t in tables for k, row in enumerate(t.rows)]
+    frac = _fractions(page)
+    items = [(min(c["top"] for c in m), 0, _line_text(m), False, frac(_extent(m))) for m in _group_lines(chars)]
+    items += [(t.bbox[1], k + 1, row, True, frac(t.bbox)) for t in tables for k, row in enumerate(t.rows)]
     items = sorted((i for i in items if i[2]), key=lambda i: (i[0], i[1]))
     return PdfPageText(number=number, lines=tuple(i[2] for i in items), table=tuple(i[3] for i in items),
-                       images=len(page.images), cid_glyphs=cid, chars=len(chars) + sum(len(r) for t in tables for r in t.rows))
+                       images=len(page.images), cid_glyphs=cid, chars=len(chars) + sum(len(r) for t in tables for r in t.rows),
+                       boxes=tuple(i[4] for i in items), size=_crop_size(page))
+
+
+def _crop_size(page) -> tuple[float, float]:
+    """The page's crop box (width, height) in points: the page as rendered."""
+    x0, top, x1, bottom = page.cropbox
+    return (round(float(x1 - x0), 2), round(float(bottom - top), 2))
+
+
+def _extent(members: list[dict]) -> tuple[float, float, float, float]:
+    """The box around a line's characters (x0, top, x1, bottom) in pdfplumber's points."""
+    return (min(c["x0"] for c in members), min(c["top"] for c in members),
+            max(c["x1"] for c in members), max(c["bottom"] for c in members))
+
+
+def _fractions(page):
+    """A function taking a box in pdfplumber's page coordinates to fractions of the page's
+    crop box (the part a viewer and pypdfium2 show), clamped to it."""
+    x_off, y_off, right, bottom = page.cropbox
+    width, height = max(right - x_off, 1), max(bottom - y_off, 1)
+
+    def frac(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = ((box[0] - x_off) / width, (box[1] - y_off) / height,
+                          (box[2] - x_off) / width, (box[3] - y_off) / height)
+        return tuple(round(min(max(v, 0.0), 1.0), 4) for v in (x0, y0, x1, y1))  # type: ignore[return-value]
+
+    return frac
 
 
 def _open(path: Path, data: bytes):
@@ -152,12 +184,13 @@ def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
         pdf.close()
     if not extracted:
         raise EmptyDocument(path, "the PDF has no pages")
-    pages = tuple(Page(number=p.number, lines=tuple(Line(text, table=tab) for text, tab in zip(p.lines, p.table)))
+    pages = tuple(Page(number=p.number, size=p.size,
+                       lines=tuple(Line(text, table=tab, bbox=box) for text, tab, box in zip(p.lines, p.table, p.boxes)))
                   for p in extracted)
     scans = _scanned_pages(extracted)
     if scans:  # every line of a text page is handed on; a scanned page is replaced by its OCR
         ocr = {p.number: p for p in ocr_pdf_pages(path, scans)}
-        pages = tuple(ocr.get(p.number, p) for p in pages)
+        pages = tuple(replace(ocr[p.number], size=p.size) if p.number in ocr else p for p in pages)
     if not any(line.text.strip() for p in pages for line in p.lines):
         raise EmptyDocument(path, "PDF 中没有可提取的文字（文字层与 OCR 都没有读出文字）")
     return pages

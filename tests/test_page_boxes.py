@@ -1,0 +1,172 @@
+"""Per-clause line boxes (issue 14): from the PDF to the KB to the highlighted page image.
+
+The known clause is on page 2 of ``../shared/realdocs/govdoc-cn/397.pdf`` (corpus/ holds no
+PDF): ``税务部门在个人所得税自行纳税申报表…`` (二、（一）), five lines printed from
+(111.4, 490.5) to (538.3, 606.4) points. pdfium's own character boxes check ours.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from ingest.records import Box
+
+GOVDOC = SHARED / "realdocs" / "govdoc-cn" / "397.pdf"
+needs_govdoc = pytest.mark.skipif(not GOVDOC.exists(), reason="../shared/realdocs/govdoc-cn/397.pdf is absent")
+KNOWN = "税务部门在个人所得税自行纳税申报表"
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    from ingest.pipeline import parse_file
+
+    return parse_file(GOVDOC)
+
+
+def _known(doc):
+    return next(c for c in doc.clauses if c.text.startswith(KNOWN))
+
+
+@needs_govdoc
+def test_known_clause_has_its_page_and_line_boxes(parsed):
+    clause = _known(parsed)
+    assert clause.page_start == clause.page_end == 2
+    assert [b.page for b in clause.boxes] == [2] * 5
+    first, last = clause.boxes[0], clause.boxes[-1]
+    assert first.x0 == pytest.approx(111.4, abs=1.0) and first.y0 == pytest.approx(490.5, abs=1.0)
+    assert first.x1 == pytest.approx(538.3, abs=1.0) and first.y1 == pytest.approx(506.5, abs=1.0)
+    assert last.y1 == pytest.approx(606.4, abs=1.0) and last.x1 < 400  # the short last line
+    assert all(b.y0 < c.y0 for b, c in zip(clause.boxes, clause.boxes[1:]))  # top to bottom
+    assert all(c.boxes for c in parsed.clauses)  # every clause of a text PDF is placed
+
+
+@needs_govdoc
+def test_pdfium_places_the_first_characters_inside_the_first_box(parsed):
+    import pypdfium2 as pdfium
+
+    first = _known(parsed).boxes[0]
+    doc = pdfium.PdfDocument(str(GOVDOC))
+    try:
+        page = doc[1]
+        height = page.get_height()
+        text = page.get_textpage()
+        chars = text.get_text_range()
+        at = chars.index("税务部门在")
+        for k in range(at, at + 5):
+            left, bottom, right, top = text.get_charbox(k)  # PDF space: origin bottom left
+            assert first.x0 - 1 <= left and right <= first.x1 + 1
+            assert first.y0 - 2 <= height - top and height - bottom <= first.y1 + 2
+    finally:
+        doc.close()
+
+
+def _tinted(pixel) -> bool:
+    r, g, b = pixel[:3]
+    return r > 200 and g > 180 and b < 200 and r - b > 40  # the yellow fill over white paper
+
+
+@needs_govdoc
+def test_highlight_covers_exactly_the_clause_lines(parsed):
+    from PIL import Image
+    import io
+
+    from webui.pageview import VIEW_DPI, page_png, pixel_rect
+
+    clause = _known(parsed)
+    image = Image.open(io.BytesIO(page_png(GOVDOC, 2, clause.boxes))).convert("RGB")
+    scale = VIEW_DPI / 72
+    assert image.width == pytest.approx(612 * scale, abs=2)  # a US-letter page (612 pt) at 110 dpi
+    xs, ys = [], []
+    for y in range(0, image.height, 2):
+        for x in range(0, image.width, 2):
+            if _tinted(image.getpixel((x, y))):
+                xs.append(x)
+                ys.append(y)
+    top = pixel_rect(clause.boxes[0], scale=scale)
+    bottom = pixel_rect(clause.boxes[-1], scale=scale)
+    assert min(ys) == pytest.approx(top[1], abs=4) and max(ys) == pytest.approx(bottom[3], abs=4)
+    assert min(xs) == pytest.approx(min(pixel_rect(b, scale=scale)[0] for b in clause.boxes), abs=4)
+    assert max(xs) == pytest.approx(top[2], abs=4)
+    # the heading above the clause (（一）全面实施…) is not highlighted; the clause's text is dark under the fill
+    above = round((clause.boxes[0].y0 - 12) * scale)
+    assert not any(_tinted(image.getpixel((x, above))) for x in range(0, image.width, 2))
+    dark = sum(1 for y in range(top[1], top[3]) for x in range(top[0], top[2]) if sum(image.getpixel((x, y))) < 350)
+    assert dark > 1000  # the 27 glyphs of the first line
+
+
+@needs_govdoc
+def test_kb_keeps_boxes_and_the_original(tmp_path, demo_embedder):
+    from index.kb import KnowledgeBase
+    from index.originals import ORIGINALS_DIR
+
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder)
+    kb.ingest([GOVDOC])
+    hit = kb.search(f'"{KNOWN}"', k=1, mode="lexical")[0]
+    boxes = kb.clause_boxes(hit.clause_id)
+    assert len(boxes) == 5 and boxes[0].page == 2 and boxes[0].y0 == pytest.approx(490.5, abs=1.0)
+    original = kb.original(hit.doc_id)
+    assert original is not None and original.parent.name == ORIGINALS_DIR
+    assert original.read_bytes() == GOVDOC.read_bytes()
+    assert kb.remove(str(GOVDOC.resolve()))
+    assert not any((tmp_path / "kb" / ORIGINALS_DIR).iterdir())  # the copy goes with the document
+    kb.close()
+
+
+def test_kb_without_the_boxes_table_opens_and_searches(corpus_kb_dir, tmp_path, demo_embedder):
+    """A KB made before clause boxes: no table, no originals; it opens, searches, and says () / None."""
+    import shutil
+
+    from index.kb import KnowledgeBase
+
+    kb_dir = shutil.copytree(corpus_kb_dir, tmp_path / "old")
+    db = sqlite3.connect(kb_dir / "kb.sqlite")
+    db.execute("DROP TABLE IF EXISTS clause_boxes")
+    db.commit()
+    db.close()
+    kb = KnowledgeBase.open(kb_dir, create=False, embedder=demo_embedder)
+    hit = kb.search("公共服务 人均支出", k=1)[0]
+    assert "人均支出" in hit.text
+    assert kb.clause_boxes(hit.clause_id) == ()
+    assert kb.original(hit.doc_id) is None  # a .txt has no page to show
+    kb.close()
+
+
+def test_boxes_round_trip_through_the_store(tmp_path, demo_embedder):
+    from conftest import make_doc
+    from dataclasses import replace
+
+    from index.kb import KnowledgeBase
+
+    doc = make_doc("/nowhere/x.pdf", "测试文件", [((), "", "第一条内容足够长，可以成为一个条款。"),
+                                                   ((), "", "第二条内容也足够长，可以成为条款。")])
+    box = Box(page=3, x0=10.0, y0=20.5, x1=300.0, y1=36.0)
+    doc = replace(doc, format="pdf", clauses=(replace(doc.clauses[0], boxes=(box,)), doc.clauses[1]))
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder)
+    kb.ingest_parsed([doc])
+    rows = kb.document_clauses(kb.documents()[0].doc_id)
+    assert kb.clause_boxes(rows[0].clause_id) == (box,)
+    assert kb.clause_boxes(rows[1].clause_id) == ()
+    assert kb.original(rows[0].doc_id) is None  # the source file does not exist: nothing to show
+    kb.close()
+
+
+def test_an_image_page_is_shown_scaled_with_its_box(tmp_path):
+    """A page image (a scan saved as PNG): boxes are in its pixels; a wide scan is scaled down."""
+    from PIL import Image
+
+    from webui.pageview import VIEW_DPI, highlight, pixel_rect, render_page
+
+    path = tmp_path / "scan.png"
+    Image.new("RGB", (2480, 3508), "white").save(path)  # A4 at 300 dpi
+    image, scale = render_page(path, 1)
+    assert scale == pytest.approx(8.27 * VIEW_DPI / 2480, rel=1e-3) and image.width == round(2480 * scale)
+    box = Box(page=1, x0=300.0, y0=600.0, x1=2100.0, y1=680.0)
+    shown = highlight(image, [box], scale=scale)
+    x0, y0, x1, y1 = pixel_rect(box, scale=scale)
+    assert _tinted(shown.getpixel(((x0 + x1) // 2, (y0 + y1) // 2)))
+    assert shown.getpixel(((x0 + x1) // 2, y0 - 5)) == (255, 255, 255)
+    with pytest.raises(Exception, match="第 2 页不在文件中"):
+        render_page(path, 2)
