@@ -51,8 +51,8 @@ def body(error: str, fix: str) -> dict:
     return {"error": " ".join(str(error).split()), "fix": " ".join(str(fix).split())}
 
 
-def _answer(status: int, error: str, fix: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content=body(error, fix))
+def _answer(status: int, error: str, fix: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body(error, fix), headers=headers)
 
 
 def classify(exc: Exception) -> tuple[int, str] | None:
@@ -89,7 +89,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         fix = "see /docs for the endpoints and their methods" if exc.status_code in (404, 405) else "see /docs"
-        return _answer(exc.status_code, str(exc.detail), fix)
+        return _answer(exc.status_code, str(exc.detail), fix, headers=exc.headers)  # 405 keeps its Allow
 
     async def _library(_: Request, exc: Exception) -> JSONResponse:
         known = classify(exc)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from index.api.auth import writes_enabled
-from index.api.deps import MAX_ID, kb
+from index.api.deps import MAX_ID, AnId, kb
 from index.api.errors import not_found
 from index.api.models import CitationOut, CompareOut, DocumentOut, HealthOut, RefsOut, VersionsOut
 from index.cite import CiteStyle, cite, lookup
@@ -88,11 +88,9 @@ def compare(a: DocParam, b: DocParam, base: KnowledgeBase = Depends(kb)) -> dict
 
 
 @router.get("/cite", response_model=list[CitationOut], summary="citations of clauses")
-def citations(id: Annotated[list[int], Query(min_length=1, max_length=1_000, description="clause ids (repeatable)")],
+def citations(id: Annotated[list[AnId], Query(min_length=1, max_length=1_000, description="clause ids (repeatable)")],
               style: CiteStyle = CiteStyle.PLAIN, base: KnowledgeBase = Depends(kb)) -> list[dict]:
     """``python -m index cite ID... --style S``, one object per clause."""
-    if any(not 1 <= i <= MAX_ID for i in id):
-        raise not_found("a clause id is out of range", "take clause ids from GET /search")
     return [{"clause_id": c.clause_id, "style": str(style), "citation": cite(c, d, style)}
             for c, d in lookup(base, id)]
 

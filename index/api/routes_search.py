@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from index.api.deps import MAX_DRAFT_CHARS, MAX_ID, MAX_K, MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN, kb
+from index.api.deps import AnId, MAX_DRAFT_CHARS, MAX_K, MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN, kb
 from index.api.errors import ApiError
 from index.api.models import PrecedentsOut, TargetOut
 from index.fusion import Mode
@@ -24,7 +24,8 @@ StatusName = Literal["current", "superseded", "repealed", "unknown"]
 
 def _years(year: int | None, year_from: int | None, year_to: int | None) -> tuple[int | None, int | None]:
     if year is not None and (year_from is not None or year_to is not None):
-        raise ApiError(400, "year and year_from/year_to given together", "give either year or a year_from/year_to range")
+        raise ApiError(400, "year and year_from/year_to given together",
+                       "give either year or a year_from/year_to range")
     return (year, year) if year is not None else (year_from, year_to)
 
 
@@ -32,15 +33,13 @@ def _years(year: int | None, year_from: int | None, year_to: int | None) -> tupl
 def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                    description='terms separated by spaces; "exact phrase"; -excluded')],
            mode: Mode = Mode.HYBRID, k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
-           doc: Annotated[list[int], Query(description="document id (repeatable)")] = [],
+           doc: Annotated[list[AnId], Query(description="document id (repeatable)")] = [],
            issuer: Annotated[list[str], Query(description="发文机关 (repeatable)")] = [],
            type: Annotated[list[str], Query(description="文种, e.g. 通知 (repeatable)")] = [],
            year: Year = None, year_from: Year = None, year_to: Year = None,
            status: Annotated[StatusName | None, Query(description="only documents with this status")] = None,
            base: KnowledgeBase = Depends(kb)) -> list[dict]:
     """``python -m index search Q --json``: the best ``k`` clauses, filters applied before ranking."""
-    if any(not 1 <= d <= MAX_ID for d in doc):
-        raise ApiError(400, "a document id is out of range", "take document ids from /documents")
     first, last = _years(year, year_from, year_to)
     filters = Filters(doc_ids=tuple(doc), issuers=tuple(issuer), doc_types=tuple(type), year_from=first,
                       year_to=last, status=status)
