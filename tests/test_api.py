@@ -22,7 +22,7 @@ from index.api.app import create_app
 from index.api.auth import TOKEN_ENV
 from test_cli import run_here
 
-STUDY = CORPUS / "聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议.txt"
+STUDY = CORPUS / "西咸研究院_纵深推进西安咸阳一体化建设的思考建议_2024-04.txt"
 PLAN = CORPUS / "关中平原城市群建设十四五实施方案.txt"
 FOURTH = "四是公共服务水平有待提质。公共服务共建共享基础不牢。2022年西安、咸阳教育领域人均支出998元"
 ENDPOINTS = {("/search", "get"), ("/similar", "get"), ("/similar", "post"), ("/targets", "get"),
