@@ -201,6 +201,6 @@ def test_schemathesis_finds_no_server_error(corpus_kb_dir, tmp_path):
     with serving(kb) as url:  # no token: the write endpoints must answer 403, never 5xx
         run = subprocess.run([st, "run", url + "/openapi.json", "--checks", "not_a_server_error",
                               "--max-examples", "20", "--seed", "1", "--generation-database", "none"],
-                             capture_output=True, text=True, timeout=900)
+                             capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-3000:]
     assert "17/17" in run.stdout  # every operation was exercised
