@@ -67,18 +67,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(url: str, proc: subprocess.Popen, seconds: float = 600) -> None:
-    end = time.monotonic() + seconds
+def _wait(url: str, proc: subprocess.Popen, workers: int, seconds: float = 900) -> None:
+    """Until ``workers`` distinct worker processes have answered /health (each answers only once
+    its KB is open and warm), so that no worker is still loading while the clients run."""
+    end, seen = time.monotonic() + seconds, set()
     while time.monotonic() < end:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with status {proc.returncode}")
         try:
-            with urllib.request.urlopen(url + "/health", timeout=5) as r:
-                if r.status == 200:
-                    return
+            with urllib.request.urlopen(url + "/health", timeout=5) as r:  # a new connection each time
+                seen.add(json.loads(r.read())["worker"])
+            if len(seen) >= workers:
+                return
         except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"no answer from {url}/health in {seconds:.0f} s")
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{len(seen)} of {workers} workers answered {url}/health in {seconds:.0f} s")
 
 
 def _locust(url: str, args: argparse.Namespace, queries: Path, prefix: Path) -> dict:
@@ -101,8 +105,7 @@ def run_one(kb: Path, workers: int, args: argparse.Namespace, queries: Path, wor
     server = subprocess.Popen([sys.executable, "-m", "index", "serve", "--kb", str(kb), "--port", str(port),
                                "--workers", str(workers)], stdout=subprocess.DEVNULL)
     try:
-        _wait(url, server)
-        time.sleep(2 * workers)  # every worker answers /health only once its own warm-up is done; let them settle
+        _wait(url, server, workers)
         return _locust(url, args, queries, work / f"w{workers}")
     finally:
         server.terminate()
@@ -120,9 +123,9 @@ def run(args: argparse.Namespace) -> int:
         queries.write_text("\n".join(q.query for q in load_queries(args.queries)), encoding="utf-8")
         print(f"## GET /search ({args.mode}, k=10): {args.clients} clients, {args.seconds} s each, queries "
               f"{args.queries}, KB {args.kb}")
-        print("  workers  requests  errors  req/s   p50 ms  p95 ms  p99 ms  max ms")
+        print("  workers  requests  errors  req/s   p50 ms  p95 ms  p99 ms  max ms  load avg (1 min, at the end)")
         for n in (int(w) for w in args.workers.split(",")):
             r = run_one(kb, n, args, queries, work)
             print(f"  {n:>7}  {r['requests']:>8}  {r['errors']:>6}  {r['rps']:>5.1f}  {r['p50']:>6}  {r['p95']:>6}  "
-                  f"{r['p99']:>6}  {r['max']:>6.0f}", flush=True)
+                  f"{r['p99']:>6}  {r['max']:>6.0f}  {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     return 0

@@ -145,6 +145,7 @@ class HealthOut(BaseModel):
     generation: int
     model: str
     writes_enabled: bool
+    worker: int = Field(description="the answering worker's process id")
 
 
 class UploadOut(BaseModel):

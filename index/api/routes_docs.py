@@ -2,6 +2,7 @@
 versions, 对照 and citations; ``/stats`` and ``/health``. Answers are the CLIs' ``--json`` objects."""
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -106,4 +107,5 @@ def health(base: KnowledgeBase = Depends(kb)) -> dict:
     """Counts, generation and model of the served KB; whether the write endpoints are on."""
     s = base.stats()
     return {"status": "ok", "documents": s.documents, "clauses": s.clauses, "generation": s.generation,
-            "model": s.model, "writes_enabled": writes_enabled()}
+            "model": s.model, "writes_enabled": writes_enabled(),
+            "worker": os.getpid()}
