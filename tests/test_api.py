@@ -45,6 +45,7 @@ def cli_json(kb_dir: Path, *args: str):
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # the CLI opens the KB once per command: seconds
 def test_search_answers_the_cli_json(client, corpus_kb_dir):
     got = client.get("/search", params={"q": "公共服务 人均支出", "k": 5})
     assert got.status_code == 200
@@ -59,6 +60,7 @@ def test_filters_and_syntax_answer_the_cli_json(client, corpus_kb_dir):
     assert client.get("/search", params={"q": "人均支出", "year": 1990}).json() == []
 
 
+@pytest.mark.slow  # the CLI opens the KB once per command: seconds
 def test_context_targets_refs_compare_answer_the_cli_json(client, corpus_kb_dir):
     assert client.get("/clauses/60/context", params={"n": 1}).json() == \
         cli_json(corpus_kb_dir, "context", "60", "--n", "1")
@@ -109,6 +111,47 @@ def test_a_wrong_token_is_401(client, monkeypatch):
     monkeypatch.setenv(TOKEN_ENV, "s3cret")
     got = client.post("/rebuild", headers={"Authorization": "Bearer wrong"})
     assert got.status_code == 401 and got.json()["error"] == "missing or wrong bearer token"
+
+
+@pytest.fixture()
+def writable(corpus_kb_dir, tmp_path, monkeypatch):
+    """A client over a copy of the corpus KB with writes on (token ``s3cret``)."""
+    monkeypatch.setenv(TOKEN_ENV, "s3cret")
+    kb = copy_kb(corpus_kb_dir, tmp_path / "kb")
+    with TestClient(create_app(kb, warm_up=False), headers={"Authorization": "Bearer s3cret"}) as c:
+        yield c, kb
+
+
+def test_a_write_while_another_process_holds_the_lock_is_409(writable):
+    client, kb = writable
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+                               "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+                               str(kb / ".write.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        got = client.post("/rebuild")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert got.status_code == 409 and "another ingestion" in got.json()["error"]
+
+
+def test_an_upload_over_the_limit_is_413_and_leaves_nothing(writable, monkeypatch):
+    from index.api import uploads
+
+    client, kb = writable
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
+    got = client.post("/documents", files={"file": ("big.txt", "字" * 1000)})
+    assert got.status_code == 413 and set(got.json()) == {"error", "fix"}
+    assert not (kb / "uploads").exists() and len(client.get("/documents").json()) == 2
+
+
+def test_an_unreadable_upload_is_422_and_its_bytes_removed(writable):
+    client, kb = writable
+    got = client.post("/documents", files={"file": ("broken.pdf", b"%PDF-1.4 not really")})
+    assert got.status_code == 422 and got.json()["error"].startswith("cannot read broken.pdf")
+    assert [p.name for p in (kb / "uploads").iterdir()] == ["names.json"]
+    assert len(client.get("/documents").json()) == 2
 
 
 def test_openapi_lists_every_endpoint(client):
