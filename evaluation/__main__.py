@@ -21,9 +21,9 @@ COMMANDS = {
     "sets": sets_cli,
     "parse-bench": parse,
     "page-bench": page,
-    "api-bench": api_load,
     "targets-eval": TARGETS_EVAL,
     "targets-bench": TARGETS_BENCH,
+    "api-bench": api_load,
 }
 
 
