@@ -1,4 +1,4 @@
-"""``python -m evaluation eval|bench|sets|parse-bench|page-bench|targets-eval|targets-bench``: the research commands, one entry.
+"""``python -m evaluation eval|bench|sets|parse-bench|page-bench|api-bench|targets-eval|targets-bench``: the research commands, one entry.
 
 Each sub-command lives in its own module, which gives ``HELP`` (one line for this list),
 ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> exit code``. The modules import the
@@ -11,7 +11,7 @@ import sys
 
 from evaluation import eval_cli
 from evaluation.bench import cli as bench_cli
-from evaluation.bench import page, parse
+from evaluation.bench import api_load, page, parse
 from evaluation.sets import cli as sets_cli
 from evaluation.targets_cli import TARGETS_BENCH, TARGETS_EVAL
 
@@ -23,6 +23,7 @@ COMMANDS = {
     "page-bench": page,
     "targets-eval": TARGETS_EVAL,
     "targets-bench": TARGETS_BENCH,
+    "api-bench": api_load,
 }
 
 

@@ -6,18 +6,18 @@ Reading: ``search``, ``context``, ``stats``, ``targets`` (``index.cli_targets``)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from dataclasses import asdict
 
 from index.cli_args import kb_arg, positive
 from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
+from index.api.serve import add_serve_command
 from index.fusion import MODES
 from index.hits import mark
+from index.jsonout import clauses_json, dumps, hits_json
 from index.records import Filters, KBError
 from ingest.records import IngestError
 
@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_write_commands(sub, kb_arg=kb_arg)
     add_precedent_commands(sub)
     add_link_commands(sub, kb_arg=kb_arg)
+    add_serve_command(sub, kb_arg=kb_arg)
     return parser
 
 
@@ -70,7 +71,7 @@ def _search(kb, args, out) -> int:
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
     if args.json:
-        out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(hits_json(hits)))
         return 0
     if not hits:
         out.write("no matching clauses\n")
@@ -85,7 +86,7 @@ def _search(kb, args, out) -> int:
 def _stats(kb, args, out) -> int:
     s = kb.stats()
     if args.json:
-        out.write(json.dumps(s.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(s.to_dict()))
         return 0
     out.write(f"knowledge base {s.path}/ (generation {s.generation})\n")
     out.write(f"documents   {s.documents}\nclauses     {s.clauses}\n")
@@ -102,7 +103,7 @@ def _context(kb, args, out) -> int:
     if not rows:
         raise KBError(f"no clause {args.clause_id} in {kb.path}/: take an id from `python -m index search ... --json`")
     if args.json:
-        out.write(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(clauses_json(rows)))
         return 0
     for r in rows:
         here = r.clause_id == args.clause_id

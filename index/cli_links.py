@@ -1,9 +1,8 @@
 """``python -m index refs|versions|compare``: links between documents (index/links.py, index/compare.py)."""
 from __future__ import annotations
 
-import json
-
 from index.compare import compare
+from index.jsonout import dumps
 from index.links import references, versions
 from index.records import KBError
 
@@ -33,7 +32,7 @@ def _doc(kb, doc_id: int):
 
 
 def _dump(out, obj) -> int:
-    out.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    out.write(dumps(obj))
     return 0
 
 

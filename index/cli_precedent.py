@@ -7,13 +7,13 @@ Hook: ``add_commands(subparsers)`` registers both; each sets ``run`` (``args.run
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import TextIO
 
 from index.cli_args import positive
 from index.cite import CiteStyle, cite, lookup
+from index.jsonout import dumps
 from index.records import KBError
 from index.similar import PrecedentReport, SortBy, find_precedents
 from ingest.records import IngestError
@@ -92,7 +92,7 @@ def write_report(report: PrecedentReport, out: TextIO) -> None:
 def _similar(kb, args, out: TextIO) -> int:
     report = find_precedents(kb, args.draft, k=args.k, sort=args.sort)
     if args.json:
-        out.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(report.to_json()))
     elif not report.sentences:
         out.write("no sentence in the text\n")
     else:

@@ -8,10 +8,10 @@ kind, year, subject, citation). ``--json``: a list of objects with the keys
 from __future__ import annotations
 
 import argparse
-import json
 import unicodedata
 from typing import Callable
 
+from index.jsonout import dumps, targets_json
 from index.records import TargetRow
 from ingest.targets import Kind
 
@@ -54,7 +54,7 @@ def run_targets(kb, args, out) -> int:
     rows = kb.targets(args.query, indicator=args.indicator, subject=args.subject, kind=args.kind,
                       year_from=args.year_from, year_to=args.year_to)
     if args.json:
-        out.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(targets_json(rows)))
         return 0
     if not rows:
         out.write("no matching statements (list the indicators with `python -m index targets`)\n")

@@ -1,0 +1,162 @@
+"""Response models of the HTTP API (what ``/docs`` shows). Records that the CLIs print with
+``asdict`` (``Hit``, ``ClauseRow``, ``DocumentRow``, ``KBStats``, ``IngestReport``) are used as
+they are; the dict-shaped answers (targets, precedents, links, 对照) get pydantic models with
+exactly the keys of the CLI's ``--json``."""
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from index.records import ClauseRow, DocumentRow, IngestReport
+
+
+class ErrorOut(BaseModel):
+    """Every answer other than 200."""
+
+    error: str = Field(description="what went wrong, one line")
+    fix: str = Field(description="what to do about it, one line")
+
+
+class TargetOut(BaseModel):
+    """A quantitative statement (``python -m index targets --json``)."""
+
+    indicator: str
+    canonical: str
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    kind: str
+    year: int | None
+    base: str | None
+    subject: str | None
+    clause_id: int
+    citation: str
+    text: str
+    page: int | None
+
+
+class PrecedentOut(BaseModel):
+    """A clause that already says a draft sentence; ``shared``: [start, end) runs in ``text``."""
+
+    clause_id: int
+    citation: str
+    text: str
+    doc_title: str
+    date: str | None
+    issuer: str | None
+    similarity: float
+    shared: list[list[int]]
+
+
+class SentenceOut(BaseModel):
+    """One draft sentence (offsets into the draft) with its precedents; ``new``: 无先例."""
+
+    sentence: str
+    start: int
+    end: int
+    hits: list[PrecedentOut]
+    new: bool
+
+
+class PrecedentsOut(BaseModel):
+    """``python -m index similar --json``."""
+
+    sentences: list[SentenceOut]
+
+
+class CiteRef(BaseModel):
+    """A document this one cites; ``doc_id`` null when it is not in the KB."""
+
+    title: str
+    doc_id: int | None
+    clause_id: int
+    cue: str
+
+
+class CitedBy(BaseModel):
+    """A document citing this one, through one of its clauses."""
+
+    doc_id: int
+    title: str
+    clause_id: int
+
+
+class RefsOut(BaseModel):
+    """``python -m index refs DOC --json``."""
+
+    cites: list[CiteRef]
+    cited_by: list[CitedBy]
+
+
+class VersionOut(BaseModel):
+    """One version in a chain."""
+
+    doc_id: int
+    title: str
+    date: str | None
+    status: str
+
+
+class VersionsOut(BaseModel):
+    """``python -m index versions DOC --json``: status current/superseded/repealed/unknown."""
+
+    doc_id: int
+    status: str
+    repealed_by: int | None
+    chain: list[VersionOut]
+
+
+class PairOut(BaseModel):
+    """Two aligned clauses (either may be missing); ``diff``: [op, text] with op ``=``, ``-``, ``+``."""
+
+    a: ClauseRow | None
+    b: ClauseRow | None
+    change: str
+    diff: list[list[str]]
+
+
+class CompareOut(BaseModel):
+    """``python -m index compare A B --json``."""
+
+    pairs: list[PairOut]
+
+
+class CitationOut(BaseModel):
+    """The citation of one clause in one style."""
+
+    clause_id: int
+    style: str
+    citation: str
+
+
+class DocumentOut(BaseModel):
+    """A document's metadata and its clauses in order."""
+
+    document: DocumentRow
+    clauses: list[ClauseRow]
+
+
+class HealthOut(BaseModel):
+    """The server is up and its KB open."""
+
+    status: str
+    documents: int
+    clauses: int
+    generation: int
+    model: str
+    writes_enabled: bool
+    worker: int = Field(description="the answering worker's process id")
+
+
+class UploadOut(BaseModel):
+    """What an upload did and the document it became (null when skipped as unchanged and unknown)."""
+
+    report: IngestReport
+    document: DocumentRow | None
+
+
+class RemovedOut(BaseModel):
+    """The document deleted from every index."""
+
+    doc_id: int
+    source: str
