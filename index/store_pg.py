@@ -91,6 +91,14 @@ class PgStore(SqlStore):
             raise
         self.db.execute("COMMIT")
 
+    def put_embeddings(self, hashes: list[str], vectors, *, model: str) -> None:
+        """Cache vectors (inside the caller's write transaction) without waiting for the disk flush:
+        a cache commit lost in a server crash costs re-embedding only (no ids are handed out), as
+        SQLite's ``synchronous=NORMAL`` allows; the batch's own commit stays synchronous, since
+        replicas index the ids it hands out."""
+        self.db.execute("SET LOCAL synchronous_commit = off")
+        super().put_embeddings(hashes, vectors, model=model)
+
     def write_lock(self, kb_dir: Path) -> "_WriterLock":
         """The KB's writer lock, taken at once or refused with KBBusy (held until ``release()``)."""
         got = self.db.execute(f"SELECT pg_try_advisory_lock({_WRITER}, {_KEY})").fetchone()[0]
