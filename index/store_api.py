@@ -9,7 +9,6 @@ and read back on open; the derived indexes stay in the KB directory either way.
 """
 from __future__ import annotations
 
-import json
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +17,8 @@ from typing import Iterable, Protocol
 
 import numpy as np
 
-from index.location import DB_FILE, MANIFEST_FILE
+from index.config import read_manifest
+from index.location import DB_FILE
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KBError, KnownDocument,
                            StoreCounts)
 from ingest.records import ParsedDocument
@@ -42,7 +42,10 @@ class StoreSpec:
     def from_dict(cls, d: dict | None) -> "StoreSpec":
         """Read the JSON form (None or no key: SQLite)."""
         d = d or {}
-        kind = StoreKind(d.get("kind", StoreKind.SQLITE))
+        try:
+            kind = StoreKind(d.get("kind", StoreKind.SQLITE))
+        except (ValueError, AttributeError):
+            raise KBError(f'config.json names an unknown store {d!r}: "kind" is sqlite or postgresql') from None
         if kind is StoreKind.POSTGRESQL and not d.get("dsn"):
             raise KBError('config.json names a postgresql store without a "dsn": add the connection string')
         return cls(kind=kind, dsn=d.get("dsn"))
@@ -104,14 +107,10 @@ class StoreAPI(Protocol):
 
 
 def recorded_spec(kb_dir: Path) -> StoreSpec | None:
-    """The store ``config.json`` records (SQLite when the file has no ``store`` key); None without a manifest."""
-    try:
-        doc = json.loads((kb_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except ValueError:
-        return StoreSpec() if (kb_dir / DB_FILE).exists() else None  # read_manifest reports a broken file
-    return StoreSpec.from_dict(doc.get("store") if isinstance(doc, dict) else None)
+    """The store ``config.json`` records (SQLite when it has no ``store`` key); None without a
+    manifest. A manifest that cannot be read raises KBError (never taken for "no KB here")."""
+    manifest = read_manifest(kb_dir)
+    return StoreSpec.from_dict(manifest.store) if manifest else None
 
 
 def choose_spec(kb_dir: Path, asked: StoreSpec | None) -> tuple[StoreSpec, bool]:

@@ -215,3 +215,14 @@ def test_cli_add_creates_a_postgresql_kb(tmp_path, pg_database, kbs):
     busy = subprocess.run([sys.executable, "-m", "index", "add", str(CORPUS), "--kb", str(kb_dir), "--store",
                            "sqlite"], cwd=ROOT, capture_output=True, text=True)
     assert busy.returncode == 2 and "keeps its store in postgresql" in busy.stderr
+
+
+def test_the_year_fragment_reads_dates_as_sqlite_does(pg_database):
+    import psycopg
+
+    from index.sql_dialect import POSTGRES
+
+    with psycopg.connect(pg_database()) as c:
+        got = [r[0] for r in c.execute(f"SELECT {POSTGRES.year_of('d')} FROM (VALUES (1, '2024-04-02'), (2, NULL),"
+                                       " (3, ''), (4, '19xx')) AS t(n, d) ORDER BY n")]
+    assert got == [2024, None, 0, 19]  # SQLite's CAST(substr(d, 1, 4) AS INTEGER), see test_store_api
