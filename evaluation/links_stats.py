@@ -13,14 +13,13 @@ from collections import Counter
 
 from index.kb import KnowledgeBase
 from index.links import _keys, _lookup, store_links
-from index.store_links import all_ref_counts
 
 
 def links_figures(kb) -> dict:
     """Counts of chains, amendments, statuses and references (resolved to another document or not)."""
     with kb._lock:
         links = store_links(kb.store)
-        refs = all_ref_counts(kb.store.db)
+        refs = kb.store.all_ref_counts()
     by_key = _keys(kb.documents())
     chains = {link.chain for link in links.values() if len(link.chain) > 1}
     resolved = sum(1 for doc_id, key in refs if any(d.doc_id != doc_id for d in _lookup(by_key, key)))

@@ -21,19 +21,22 @@ def add_write_commands(sub, *, kb_arg: Callable[[argparse.ArgumentParser], None]
     a.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (walked recursively)")
     kb_arg(a)
     a.add_argument("--model", default=None, help=MODEL_HELP + " (a new KB only; an existing one keeps its own)")
+    a.add_argument("--store", default=None, metavar="DSN",
+                   help="where a new KB keeps documents, clauses and vectors: sqlite (default, kb.sqlite in the KB "
+                        "directory) or a PostgreSQL URL postgresql://user:pass@host/dbname (recorded in config.json)")
     a.set_defaults(run=_add)
     r = sub.add_parser("remove", help="remove documents from every index",
                        description="Remove documents, by the path they were added from, from every index.")
     r.add_argument("paths", nargs="+", metavar="PATH", help="the path a document was added from")
     kb_arg(r)
-    r.set_defaults(run=_remove, model=None)
+    r.set_defaults(run=_remove, model=None, store=None)
     b = sub.add_parser("rebuild", help="start over from the recorded sources (plus PATHs)",
                        description="Re-read every recorded source (plus PATHs) and rebuild every index, "
                                    "optionally with another embedding model.")
     b.add_argument("paths", nargs="*", metavar="PATH", help="more files or directories to add")
     kb_arg(b)
     b.add_argument("--model", default=None, help=MODEL_HELP + " (default: the KB's own)")
-    b.set_defaults(run=_rebuild)
+    b.set_defaults(run=_rebuild, store=None)
     for p in (a, r, b):
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -93,7 +96,7 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
             return 2
     try:
         # a rebuild may switch models (and upgrade an older format), so it opens the KB as recorded
-        kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild)
+        kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild, store=args.store)
         try:
             progress, close = _progress_bar(args.quiet)
             pages = _page_progress(args.quiet)

@@ -59,6 +59,7 @@ class Manifest:
     model: str
     dim: int | None
     settings: KBSettings
+    store: dict = field(default_factory=lambda: {"kind": "sqlite"})  # index.store_api.StoreSpec's JSON form
 
     def to_dict(self, *, generation: int, documents: int, clauses: int) -> dict:
         """The JSON document written to ``config.json`` (with the counts it was written at)."""
@@ -70,6 +71,7 @@ class Manifest:
             "generation": generation,
             "counts": {"documents": documents, "clauses": clauses},
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "store": self.store,
         }
 
     @classmethod
@@ -77,7 +79,7 @@ class Manifest:
         """Read the fields this program uses from a ``config.json`` document (KeyError/TypeError when malformed)."""
         emb = d.get("embedding") or {}
         return cls(format_version=int(d["format_version"]), model=str(emb.get("model", "")), dim=emb.get("dim"),
-                   settings=KBSettings.from_dict(d.get("settings")))
+                   settings=KBSettings.from_dict(d.get("settings")), store=d.get("store") or {"kind": "sqlite"})
 
 
 def read_manifest(kb_dir: Path) -> Manifest | None:
@@ -122,8 +124,9 @@ class KBConfig:
     once loaded. Mutable: a rebuild may switch models, an evaluation may swap settings."""
 
     def __init__(self, path: Path, *, model: str, dim: int | None, settings: KBSettings, embedder=None,
-                 format_version: int = FORMAT_VERSION):
+                 format_version: int = FORMAT_VERSION, store_spec: dict | None = None):
         self.path = path
+        self.store_spec = store_spec or {"kind": "sqlite"}  # where the truth lives (``config.json`` "store")
         self.model = model
         self.dim = dim
         self.settings = settings
@@ -133,4 +136,5 @@ class KBConfig:
 
     def manifest(self) -> Manifest:
         """The manifest of this configuration."""
-        return Manifest(format_version=self.format_version, model=self.model, dim=self.dim, settings=self.settings)
+        return Manifest(format_version=self.format_version, model=self.model, dim=self.dim, settings=self.settings,
+                        store=self.store_spec)

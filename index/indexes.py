@@ -14,13 +14,13 @@ from index.config import KBConfig, write_manifest
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.location import DENSE_FILE, LEXICAL_FILE, LOCK_FILE
-from index.store import Store
+from index.store_api import StoreAPI
 
 
 class Indexes:
     """The lexical and dense index of one KB, in memory, kept in step with its store."""
 
-    def __init__(self, *, config: KBConfig, store: Store):
+    def __init__(self, *, config: KBConfig, store: StoreAPI):
         self.config = config
         self.store = store
         self.lexical: LexicalIndex | None = None

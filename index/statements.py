@@ -1,6 +1,6 @@
 """The SQL of the quantitative statements (``ingest.targets``) stored with their clauses.
 
-Tables (created on open by ``Store``, which composes this class as ``Store.statements``):
+Tables (created on open by the store: ``index.store``, or migration 1 of ``index.store_pg_schema``, which composes this class as ``Store.statements``):
 
 - ``statements``: one row per statement, tied to its clause (``ON DELETE CASCADE``: a
   document's statements go with its clauses); ``canonical`` is the indicator's group name
@@ -13,7 +13,6 @@ Every method runs inside the caller's transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -64,9 +63,9 @@ class TargetFilter:
 
 
 class StatementStore:
-    """The statements of one ``kb.sqlite`` connection."""
+    """The statements of one store connection (``db.dialect`` gives the engine's SQL fragments)."""
 
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db):
         self.db = db
 
     def insert(self, doc_id: int, found: Iterable[ClauseStatement], *, canonical: Callable[[str], str],
@@ -82,7 +81,8 @@ class StatementStore:
         self.db.executemany(
             "INSERT INTO statements(clause_id, indicator, canonical, value, value_high, unit, comparator, kind,"
             " year, base, subject, span_start, span_end) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        self.db.execute("INSERT OR REPLACE INTO statement_docs(doc_id, extractor) VALUES (?, ?)", (doc_id, extractor))
+        self.db.execute("INSERT INTO statement_docs(doc_id, extractor) VALUES (?, ?)"
+                        " ON CONFLICT (doc_id) DO UPDATE SET extractor = excluded.extractor", (doc_id, extractor))
         return len(rows)
 
     def clear(self, doc_id: int) -> None:
@@ -128,11 +128,12 @@ class StatementStore:
         """The statements ``f`` selects with their clause and citation, by canonical name, year
         (unknown last), document, clause and position."""
         where, args = [], []
+        has = self.db.dialect.contains
         for word, canon in f.words:
-            where.append("(instr(s.indicator, ?) OR instr(s.canonical, ?) OR instr(COALESCE(s.subject, ''), ?)"
-                         " OR instr(d.title, ?))")
+            subject = has("COALESCE(s.subject, '')")
+            where.append(f"({has('s.indicator')} OR {has('s.canonical')} OR {subject} OR {has('d.title')})")
             args += [word, canon, word, word]
-        for column, value in (("s.canonical = ?", f.canonical), ("instr(COALESCE(s.subject, ''), ?)", f.subject),
+        for column, value in (("s.canonical = ?", f.canonical), (has("COALESCE(s.subject, '')"), f.subject),
                               ("s.kind = ?", f.kind.value if f.kind else None), ("s.year >= ?", f.year_from),
                               ("s.year <= ?", f.year_to)):
             if value not in (None, ""):

@@ -3,12 +3,12 @@ PDF or page image, its line boxes as JSON ``[[page, x0, y0, x1, y1], ...]`` in P
 
 The table is created on open (``CREATE TABLE IF NOT EXISTS``), so a KB made before it opens
 and searches as before: its clauses simply have no boxes until the document is added again
-or the KB rebuilt (no format bump).
+or the KB rebuilt (no format bump). ``db`` is a store connection (``index.store_sql``): SQLite's or
+PostgreSQL's (migration 2 of ``index.store_pg_schema``).
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from ingest.records import Box, Clause
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS clause_boxes (
 """
 
 
-def insert_boxes(db: sqlite3.Connection, doc_id: int, clauses: Sequence[Clause]) -> None:
+def insert_boxes(db, doc_id: int, clauses: Sequence[Clause]) -> None:
     """Store the boxes of a just inserted document's clauses (same transaction)."""
     by_ordinal = {c.ordinal: c.boxes for c in clauses if c.boxes}
     if not by_ordinal:
@@ -32,12 +32,12 @@ def insert_boxes(db: sqlite3.Connection, doc_id: int, clauses: Sequence[Clause])
     db.executemany("INSERT INTO clause_boxes(clause_id, boxes) VALUES (?, ?)", rows)
 
 
-def delete_boxes(db: sqlite3.Connection, doc_id: int) -> None:
+def delete_boxes(db, doc_id: int) -> None:
     """Delete the boxes of a document's clauses (before its clauses go)."""
     db.execute("DELETE FROM clause_boxes WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
 
 
-def clause_boxes(db: sqlite3.Connection, clause_id: int) -> tuple[Box, ...]:
+def clause_boxes(db, clause_id: int) -> tuple[Box, ...]:
     """A clause's boxes in reading order; () when it has none (a text file, an older KB)."""
     row = db.execute("SELECT boxes FROM clause_boxes WHERE clause_id=?", (clause_id,)).fetchone()
     if row is None:

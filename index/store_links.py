@@ -1,12 +1,11 @@
-"""SQL for links between documents: the ``refs`` rows written at ingest and read by ``index.links``."""
+"""SQL for links between documents: the ``refs`` rows written at ingest and read by ``index.links``
+(through the store's ``refs_of`` / ``refs_with_keys``); ``db`` is a store connection with a ``dialect``."""
 from __future__ import annotations
-
-import sqlite3
 
 from ingest.refs import extract_refs, title_key
 
 
-def insert_refs(db: sqlite3.Connection, doc_id: int) -> None:
+def insert_refs(db, doc_id: int) -> None:
     """Extract and store the references of a just inserted document's clauses (same transaction)."""
     rows = []
     for clause_id, text in db.execute("SELECT id, text FROM clauses WHERE doc_id=? ORDER BY ordinal", (doc_id,)):
@@ -16,13 +15,13 @@ def insert_refs(db: sqlite3.Connection, doc_id: int) -> None:
     db.executemany("INSERT INTO refs(clause_id, doc_id, title, kind, cue, key) VALUES (?,?,?,?,?,?)", rows)
 
 
-def refs_of(db: sqlite3.Connection, doc_id: int) -> list[tuple]:
+def refs_of(db, doc_id: int) -> list[tuple]:
     """(clause_id, title, kind, cue, key) of a document's references, in clause order."""
     return db.execute("SELECT r.clause_id, r.title, r.kind, r.cue, r.key FROM refs r JOIN clauses c ON c.id=r.clause_id"
-                      " WHERE r.doc_id=? ORDER BY c.ordinal, r.rowid", (doc_id,)).fetchall()
+                      f" WHERE r.doc_id=? ORDER BY c.ordinal, r.{db.dialect.row_order}", (doc_id,)).fetchall()
 
 
-def refs_with_keys(db: sqlite3.Connection, keys: list[str]) -> list[tuple]:
+def refs_with_keys(db, keys: list[str]) -> list[tuple]:
     """(clause_id, doc_id, key, cue, text) of references whose key is one of ``keys``."""
     if not keys:
         return []
@@ -31,6 +30,6 @@ def refs_with_keys(db: sqlite3.Connection, keys: list[str]) -> list[tuple]:
                       f" WHERE r.key IN ({marks}) ORDER BY r.doc_id, c.ordinal", keys).fetchall()
 
 
-def all_ref_counts(db: sqlite3.Connection) -> list[tuple]:
+def all_ref_counts(db) -> list[tuple]:
     """(doc_id, key) of every reference (for figures)."""
     return db.execute("SELECT doc_id, key FROM refs").fetchall()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 from index.config import KBConfig
@@ -29,7 +28,7 @@ from index.indicator_query import IndicatorNames
 from index.query import ParsedQuery, parse_query
 from index.records import KBError, TargetRow
 from index.statements import TargetFilter
-from index.store import Store
+from index.store_api import StoreAPI
 from ingest.records import Clause, DocumentMeta, ParsedDocument
 from ingest.targets import ClauseStatement, Kind, Synonyms, apply_synonyms, extract_document, load_synonyms
 
@@ -57,7 +56,7 @@ def _file_stamp(path: Path) -> tuple[int, int] | None:
 class TargetIndex:
     """The statements of one KB (its caller holds the KB's thread lock)."""
 
-    def __init__(self, *, config: KBConfig, store: Store):
+    def __init__(self, *, config: KBConfig, store: StoreAPI):
         self.config = config
         self.store = store
         self._synonyms: tuple[object, Synonyms] = (object(), Synonyms())  # (file stamp, mapping)
@@ -145,7 +144,7 @@ class TargetIndex:
             try:
                 with self.store.transaction(write=True):
                     self.catch_up()
-            except sqlite3.OperationalError:
+            except self.store.busy_errors:  # another writer held the database past the wait
                 return
         self._synced = stamp
 

@@ -2,9 +2,9 @@
 
 Each batch is parsed and embedded first (vectors are cached in the database as they come,
 so a crash loses no embedding work) and its quantitative statements extracted
-(``index.targets``), then written in one SQLite transaction (documents, clauses, statements)
+(``index.targets``), then written in one store transaction (documents, clauses, statements)
 that bumps the generation; only then are the derived indexes updated and atomically replaced (see
-``index.indexes``). One writer at a time: a second one gets ``KBBusy``.
+``index.indexes``). One writer at a time (the store's writer lock): a second one gets ``KBBusy``.
 """
 from __future__ import annotations
 
@@ -14,15 +14,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from filelock import FileLock, Timeout
-
 from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
 from index.indexes import Indexes
-from index.location import LOCK_FILE
 from index.originals import file_sha256, keep as keep_original, prune as prune_originals
-from index.records import IngestReport, KBBusy
-from index.store import Store, text_hash
+from index.records import IngestReport
+from index.store_api import StoreAPI
+from index.store_sql import text_hash
 from index.targets import TargetIndex
 from ingest.records import IngestError, ParsedDocument
 
@@ -51,7 +49,7 @@ def _pages_followed(page_progress: Progress | None):
     return ocr_progress(page_progress)
 
 
-def record_model(store: Store, config: KBConfig) -> None:
+def record_model(store: StoreAPI, config: KBConfig) -> None:
     """Record the model, its dimension and the format version in the database (inside the
     caller's write transaction: a rebuild commits them with the rows they describe)."""
     store.set_meta("model", config.model)
@@ -63,7 +61,7 @@ def record_model(store: Store, config: KBConfig) -> None:
 class Writer:
     """Adds, replaces and removes documents of one KB (its caller holds the KB's thread lock)."""
 
-    def __init__(self, *, config: KBConfig, store: Store, indexes: Indexes, embedder: Callable[[], Embedder],
+    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: Indexes, embedder: Callable[[], Embedder],
                  targets: TargetIndex):
         self.config = config
         self.store = store
@@ -71,15 +69,10 @@ class Writer:
         self.targets = targets
         self.embedder = embedder  # the KB's embedder, loaded on first call
 
-    def _write_lock(self) -> FileLock:
-        """The KB's write lock, taken at once or refused with KBBusy."""
-        lock = FileLock(str(self.config.path / LOCK_FILE), timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise KBBusy(f"another ingestion is writing to the knowledge base at {self.config.path}/: "
-                         f"wait for it to finish, then run this again") from None
-        return lock
+    def _write_lock(self):
+        """The KB's writer lock (the store's: a file lock, or a PostgreSQL advisory lock), taken
+        at once or refused with KBBusy; ``release()`` it."""
+        return self.store.write_lock(self.config.path)
 
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
                page_progress: Progress | None = None) -> IngestReport:

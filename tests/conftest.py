@@ -176,3 +176,39 @@ def run_index(*args: str):
         except SystemExit as exc:  # argparse's own errors
             code = exc.code
     return subprocess.CompletedProcess(["index", *args], code, out.getvalue(), err.getvalue())
+
+
+# -- PostgreSQL (the store of index.store_pg) -----------------------------------------------
+PG_ENV = "POLICY_TEST_PG"  # a postgresql:// URL of a server where the tests may create databases
+
+
+@pytest.fixture(scope="module")
+def pg_database():
+    """A factory: ``pg_database()`` creates a fresh database and returns its postgresql:// URL;
+    every database made is dropped when the test module ends. Skips, with the reason, when
+    ``POLICY_TEST_PG`` is unset or no server answers there (``.ci/run`` starts one)."""
+    import os
+    import uuid
+    from urllib.parse import urlsplit
+
+    dsn = os.environ.get(PG_ENV)
+    if not dsn:
+        pytest.skip(f"{PG_ENV} is not set: give the postgresql:// URL of a server where tests may create databases")
+    try:
+        import psycopg
+
+        admin = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
+    except Exception as e:  # no driver, no server, refused: the reason goes into the skip
+        pytest.skip(f"no PostgreSQL server at {PG_ENV}: {str(e).strip().splitlines()[0] if str(e).strip() else e!r}")
+    made: list[str] = []
+
+    def new_database() -> str:
+        name = f"policy_test_{uuid.uuid4().hex[:12]}"
+        admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return urlsplit(dsn)._replace(path="/" + name).geturl()
+
+    yield new_database
+    for name in made:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
