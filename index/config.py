@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.backend import IndexesConfig
 from index.dense import DenseSettings
 from index.fusion import SearchSettings
 from index.lexical import LexicalSettings
@@ -59,6 +60,7 @@ class Manifest:
     model: str
     dim: int | None
     settings: KBSettings
+    indexes: IndexesConfig = IndexesConfig()  # where the derived indexes live (index/backend.py)
 
     def to_dict(self, *, generation: int, documents: int, clauses: int) -> dict:
         """The JSON document written to ``config.json`` (with the counts it was written at)."""
@@ -67,6 +69,7 @@ class Manifest:
             "embedding": {"backend": self.model.split(":")[0], "model": self.model, "dim": self.dim},
             "tokenizer": self.settings.lexical.tokenizer,
             "settings": self.settings.to_dict(),
+            "indexes": self.indexes.to_dict(),
             "generation": generation,
             "counts": {"documents": documents, "clauses": clauses},
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -77,7 +80,8 @@ class Manifest:
         """Read the fields this program uses from a ``config.json`` document (KeyError/TypeError when malformed)."""
         emb = d.get("embedding") or {}
         return cls(format_version=int(d["format_version"]), model=str(emb.get("model", "")), dim=emb.get("dim"),
-                   settings=KBSettings.from_dict(d.get("settings")))
+                   settings=KBSettings.from_dict(d.get("settings")),
+                   indexes=IndexesConfig.from_dict(d.get("indexes")))
 
 
 def read_manifest(kb_dir: Path) -> Manifest | None:
@@ -122,8 +126,9 @@ class KBConfig:
     once loaded. Mutable: a rebuild may switch models, an evaluation may swap settings."""
 
     def __init__(self, path: Path, *, model: str, dim: int | None, settings: KBSettings, embedder=None,
-                 format_version: int = FORMAT_VERSION):
+                 format_version: int = FORMAT_VERSION, indexes: IndexesConfig = IndexesConfig()):
         self.path = path
+        self.indexes = indexes  # local files or Milvus, chosen at creation (index/backend.py)
         self.model = model
         self.dim = dim
         self.settings = settings
@@ -133,4 +138,5 @@ class KBConfig:
 
     def manifest(self) -> Manifest:
         """The manifest of this configuration."""
-        return Manifest(format_version=self.format_version, model=self.model, dim=self.dim, settings=self.settings)
+        return Manifest(format_version=self.format_version, model=self.model, dim=self.dim, settings=self.settings,
+                        indexes=self.indexes)
