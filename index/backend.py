@@ -124,3 +124,6 @@ class IndexBackend(Protocol):
     def dense_kind(self) -> str:
         """A short name of the dense index in use."""
 
+    def close(self) -> None:
+        """Release what the backend holds open (a connection)."""
+

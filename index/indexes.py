@@ -141,3 +141,6 @@ class Indexes:
     def id_sets(self) -> dict[str, set[int]]:
         """The clause ids each index holds."""
         return {"lexical": self.lexical.id_set(), "dense": self.dense.id_set()}
+
+    def close(self) -> None:
+        """Nothing is held open (the files are read whole)."""

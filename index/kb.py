@@ -168,7 +168,8 @@ class KnowledgeBase:
             return self._indexes.refresh()
 
     def close(self) -> None:
-        """Release the database connection."""
+        """Release the database connection (and the index backend's, if any)."""
+        self._indexes.close()
         self.store.close()
 
     def __enter__(self):

@@ -57,6 +57,7 @@ class MilvusIndexes:
     def _ensure_collection(self) -> None:
         create_collection(self._client, self.name, dim=int(self.config.dim), lite=self.lite,
                           dense=self.config.settings.dense)
+        self._client.load_collection(self.name)  # a reopened collection starts released
 
     def close(self) -> None:
         """Release the connection (milvus-lite: the file's server process)."""
