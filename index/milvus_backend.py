@@ -23,7 +23,7 @@ from index.bm25_sparse import BM25Stats, doc_weights, fingerprint, term_counts
 from index.config import KBConfig, write_manifest
 from index.location import LOCK_FILE
 from index.milvus_schema import (OUTPUT, SEARCH_LIMIT, connect, create_collection, doc_fields, empty,
-                                 expression)
+                                 expression, release_lite, resolved_uri)
 from index.records import Scored
 from index.store import Store
 from index.tokenize import get_tokenizer
@@ -64,6 +64,8 @@ class MilvusIndexes:
         if self._client is not None:
             self._client.close()
             self._client = None
+            if self.lite:
+                release_lite(resolved_uri(self.config.indexes, kb_dir=self.config.path))
 
     # -- keeping in step with the store ---------------------------------------
     def refresh(self, *, save: bool = False) -> bool:

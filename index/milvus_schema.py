@@ -34,14 +34,30 @@ def connect(indexes: IndexesConfig, *, kb_dir: Path):
         raise KBError(f"this knowledge base keeps its indexes in Milvus, but pymilvus cannot be imported ({e}): "
                       f"pip install -r requirements.txt") from None
     logging.getLogger("pymilvus").setLevel(logging.ERROR)  # iterator timestamp notices on every listing
-    uri = indexes.uri
-    if is_lite(uri) and not Path(uri).is_absolute():
-        uri = str(Path(kb_dir) / uri)
+    uri = resolved_uri(indexes, kb_dir=kb_dir)
     try:
         return MilvusClient(uri=uri, token=os.environ.get(TOKEN_ENV, ""))
     except Exception as e:  # pymilvus raises its own MilvusException and grpc errors
         raise KBError(f"cannot connect to Milvus at {uri} ({type(e).__name__}: {e}): start the server, "
                       f"check --milvus-uri and {TOKEN_ENV}") from None
+
+
+def resolved_uri(indexes: IndexesConfig, *, kb_dir: Path) -> str:
+    """The URI to connect to: a relative milvus-lite path is taken inside ``kb_dir``."""
+    uri = indexes.uri
+    if is_lite(uri) and not Path(uri).is_absolute():
+        uri = str(Path(kb_dir) / uri)
+    return uri
+
+
+def release_lite(uri: str) -> None:
+    """Stop this process's milvus-lite engine for the file ``uri`` (it runs in-process until
+    exit otherwise, and holds the file: another process could not open the KB)."""
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError:
+        return
+    server_manager_instance.release_server(uri)
 
 
 def create_collection(client, name: str, *, dim: int, lite: bool, dense: DenseSettings) -> None:
