@@ -32,11 +32,14 @@ from index.tokenize import Tokenizer
 
 REWEIGHT_DRIFT = 0.10
 _MOD = 2**61 - 1
+# Milvus refuses an all-zero sparse vector: a clause without tokens carries this dimension,
+# which no query has (term ids stop below it)
+EMPTY_DIM = 2**32 - 2
 
 
 def term_id(term: str) -> int:
-    """The sparse dimension of ``term``: 32-bit blake2b of its UTF-8, below 2^32 − 1."""
-    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little") % (2**32 - 1)
+    """The sparse dimension of ``term``: 32-bit blake2b of its UTF-8, below ``EMPTY_DIM``."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little") % EMPTY_DIM
 
 
 def term_counts(text: str, tokenizer: Tokenizer) -> tuple[Counter, int]:
@@ -49,7 +52,7 @@ def doc_weights(counts: Counter, length: int, *, avgdl: float, settings: Lexical
     """The clause side of BM25: one weight per term id (see the module docstring)."""
     k1, b = settings.k1, settings.b
     norm = k1 * (1.0 - b + b * length / (avgdl or 1.0))
-    return {t: float(tf * (k1 + 1.0) / (tf + norm)) for t, tf in counts.items()}
+    return {t: float(tf * (k1 + 1.0) / (tf + norm)) for t, tf in counts.items()} or {EMPTY_DIM: 1e-6}
 
 
 def fingerprint(ids: Iterable[int]) -> tuple[int, int, int]:

@@ -19,7 +19,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from index.backend import Restriction, is_lite
-from index.bm25_sparse import BM25Stats, doc_weights, fingerprint, term_counts
+from index.bm25_sparse import EMPTY_DIM, BM25Stats, doc_weights, fingerprint, term_counts
 from index.config import KBConfig, write_manifest
 from index.location import LOCK_FILE
 from index.milvus_schema import (OUTPUT, SEARCH_LIMIT, connect, create_collection, doc_fields, empty,
@@ -244,8 +244,7 @@ class MilvusIndexes:
 
 def _sparse_keys(vec) -> list[int]:
     """The dimensions of a sparse vector as pymilvus returns it (a dict, or a scipy row)."""
-    if isinstance(vec, dict):
-        return [int(t) for t in vec]
-    return [int(t) for t in getattr(vec, "indices", [])]
+    keys = vec.keys() if isinstance(vec, dict) else getattr(vec, "indices", [])
+    return [int(t) for t in keys if int(t) != EMPTY_DIM]
 
 

@@ -81,3 +81,12 @@ def test_backend_config(tmp_path):
     assert is_lite("kb/milvus.db") and not is_lite("http://host:19530")
     with pytest.raises(KBError, match="needs a URI"):
         IndexesConfig(kind="milvus")
+
+
+def test_a_clause_without_tokens_still_has_one_nonzero_weight_no_query_meets():
+    from index.bm25_sparse import EMPTY_DIM, term_id
+
+    tok = get_tokenizer("bigram")
+    counts, n = term_counts("", tok)
+    assert n == 0 and doc_weights(counts, n, avgdl=10.0, settings=LexicalSettings()) == {EMPTY_DIM: 1e-6}
+    assert all(term_id(t) < EMPTY_DIM for t in ("公共", "服务", "x", "ab12"))
