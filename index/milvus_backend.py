@@ -113,7 +113,7 @@ class MilvusIndexes:
         self._delete(orphans, have, live_docs)
         if stats.avgdl_used is not None and stats.drifted():
             stats.avgdl_used = stats.avgdl  # every clause's weights are rewritten with today's avgdl
-            self._write_rows(sorted(db_ids), stats, upsert=True)
+            self._write_rows(sorted(db_ids), stats)
         else:
             stats.avgdl_used = stats.avgdl_used or stats.avgdl
             self._write_rows(sorted(missing), stats)
@@ -161,15 +161,15 @@ class MilvusIndexes:
         if stray:
             self.client.delete(self.name, ids=stray)
 
-    def _write_rows(self, ids: list[int], stats: BM25Stats, *, upsert: bool = False) -> None:
-        """Insert (or upsert) the rows of clauses ``ids`` in batches, weighted with ``stats.avgdl_used``."""
+    def _write_rows(self, ids: list[int], stats: BM25Stats) -> None:
+        """Upsert the rows of clauses ``ids`` in batches, weighted with ``stats.avgdl_used``. An
+        upsert, not an insert: a row written twice (two processes reconciling at once) stays one."""
         if not ids:
             return
         with self.store.transaction():
             rows = self.store.clauses_for_index(ids)
             doc_of = {i: h.doc_id for i, h in self.store.hit_rows(ids).items()}
             fields = {d.doc_id: doc_fields(d) for d in self.store.documents()}
-        write = self.client.upsert if upsert else self.client.insert
         lexical = self.config.settings.lexical
         for i in range(0, len(rows), INSERT_BATCH):
             part = rows[i : i + INSERT_BATCH]
@@ -182,7 +182,7 @@ class MilvusIndexes:
                 data.append({"id": r.clause_id, **fields[doc_of[r.clause_id]], "bm25_len": length,
                              "dense": np.asarray(vec, dtype=np.float32).tolist(),
                              "sparse": doc_weights(counts, length, avgdl=stats.avgdl_used, settings=lexical)})
-            write(self.name, data)
+            self.client.upsert(self.name, data)
 
     def save(self, generation: int) -> None:
         """Record the BM25 statistics in the store (shared by every replica) and rewrite the manifest."""
