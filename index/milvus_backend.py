@@ -69,21 +69,32 @@ class MilvusIndexes:
 
     # -- keeping in step with the store ---------------------------------------
     def refresh(self, *, save: bool = False) -> bool:
-        """Bring the collection up to the store's generation; when another process holds the
-        write lock (it is syncing), only the statistics it last saved are read back."""
+        """Bring the collection up to the store's generation. The first refresh of a process (the
+        KB's open) always reconciles the id sets; later ones adopt the statistics a writer saved
+        for this generation (it saves them after syncing the collection), and reconcile only
+        when there are none. While another process holds the write lock, the statistics it last
+        saved are read back."""
         gen = self.store.generation()
         if self.generation == gen and self.stats is not None and not save:
             return False
+        if self.stats is not None and not save:
+            saved = self._saved_stats()
+            if saved is not None and saved.generation == gen:
+                self.stats, self.generation = saved, gen
+                return True
         try:
             with FileLock(str(self.config.path / LOCK_FILE), timeout=0):
                 gen = self.sync()
                 self.save(gen)
         except Timeout:
-            with self.store.transaction():
-                saved = self.store.get_meta(STATS_KEY)
-            self.stats = BM25Stats.from_json(saved) if saved else BM25Stats()
+            self.stats = self._saved_stats() or BM25Stats()
             self.generation = self.stats.generation
         return True
+
+    def _saved_stats(self) -> BM25Stats | None:
+        with self.store.transaction():
+            saved = self.store.get_meta(STATS_KEY)
+        return BM25Stats.from_json(saved) if saved else None
 
     def list_ids(self) -> dict[int, int]:
         """clause id -> document id of every row in the collection."""
@@ -126,9 +137,7 @@ class MilvusIndexes:
         or None; and the avgdl its rows were weighted with, as last recorded."""
         if self.stats is not None and self.stats.ids == have_fp:
             return self.stats, self.stats.avgdl_used
-        with self.store.transaction():
-            saved = self.store.get_meta(STATS_KEY)
-        stats = BM25Stats.from_json(saved) if saved else None
+        stats = self._saved_stats()
         if have_fp[0] == 0:
             return BM25Stats(), None
         if stats is not None and stats.ids == have_fp:

@@ -121,6 +121,28 @@ def test_delete_rebuild_and_repair_keep_milvus_equal_to_the_store(tmp_path, demo
         kb.close()
 
 
+def test_a_second_kb_object_follows_the_writer_by_the_saved_statistics(tmp_path, demo_embedder):
+    """An API replica (here a second KB object on the same directory) adopts the statistics the
+    writer saved for the new generation instead of listing the collection again."""
+    writer = milvus_kb(tmp_path / "kb", demo_embedder)
+    reader = None
+    try:
+        writer.ingest([CORPUS])
+        reader = milvus_kb(tmp_path / "kb", demo_embedder)
+        assert shown(reader.search("公共服务 人均支出", k=3)) == shown(writer.search("公共服务 人均支出", k=3))
+        reader._indexes.list_ids = lambda: pytest.fail("the replica listed the collection again")
+        gone = writer.documents()[0]
+        assert writer.remove(gone.source)
+        hits = reader.search("公共服务", k=50)
+        assert hits and all(h.doc_id != gone.doc_id for h in hits)
+        assert reader._indexes.stats.n == len(writer.store.clause_ids()) == writer._indexes.stats.n
+        assert [round(h.score, 4) for h in hits] == [round(h.score, 4) for h in writer.search("公共服务", k=50)]
+    finally:
+        if reader is not None:
+            reader.store.close()  # the engine is shared in this process: the writer releases it
+        writer.close()
+
+
 def test_a_missing_pymilvus_is_one_readable_error(tmp_path, demo_embedder, monkeypatch):
     import sys
 
