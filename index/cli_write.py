@@ -104,6 +104,9 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
         # a rebuild may switch models (and upgrade an older format), so it opens the KB as recorded
         kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild,
                                 indexes=_indexes_config(args))
+        if getattr(args, "backend", None) and kb.config.indexes.kind != args.backend:
+            print(f"warning: the knowledge base at {kb.path}/ keeps its indexes in {kb.config.indexes.kind}; "
+                  f"--backend {args.backend} applies to a new one only", file=sys.stderr)
         try:
             progress, close = _progress_bar(args.quiet)
             try:
