@@ -24,21 +24,44 @@ def add_write_commands(sub, *, kb_arg: Callable[[argparse.ArgumentParser], None]
     a.add_argument("--store", default=None, metavar="DSN",
                    help="where a new KB keeps documents, clauses and vectors: sqlite (default, kb.sqlite in the KB "
                         "directory) or a PostgreSQL URL postgresql://user:pass@host/dbname (recorded in config.json)")
+    add_backend_args(a)
     a.set_defaults(run=_add)
     r = sub.add_parser("remove", help="remove documents from every index",
                        description="Remove documents, by the path they were added from, from every index.")
     r.add_argument("paths", nargs="+", metavar="PATH", help="the path a document was added from")
     kb_arg(r)
-    r.set_defaults(run=_remove, model=None, store=None)
+    r.set_defaults(run=_remove, model=None, store=None, backend=None)
     b = sub.add_parser("rebuild", help="start over from the recorded sources (plus PATHs)",
                        description="Re-read every recorded source (plus PATHs) and rebuild every index, "
                                    "optionally with another embedding model.")
     b.add_argument("paths", nargs="*", metavar="PATH", help="more files or directories to add")
     kb_arg(b)
     b.add_argument("--model", default=None, help=MODEL_HELP + " (default: the KB's own)")
-    b.set_defaults(run=_rebuild, store=None)
+    b.set_defaults(run=_rebuild, store=None, backend=None)
     for p in (a, r, b):
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_backend_args(p: argparse.ArgumentParser) -> None:
+    """``--backend local|milvus``, ``--milvus-uri``, ``--milvus-collection`` (a new KB only)."""
+    p.add_argument("--backend", choices=("local", "milvus"), default=None,
+                   help="where a new KB keeps its indexes: local files (default) or Milvus (an existing KB keeps its own)")
+    p.add_argument("--milvus-uri", default=None, metavar="URI",
+                   help="with --backend milvus: a path ending .db (milvus-lite file) or http://host:19530 "
+                        "(token from the environment variable MILVUS_TOKEN)")
+    p.add_argument("--milvus-collection", default=None, metavar="NAME",
+                   help="with --backend milvus: the collection (default: one named after the KB directory)")
+
+
+def _indexes_config(args):
+    """The IndexesConfig the backend flags ask for (None: the default, or the KB's own)."""
+    from index.backend import IndexesConfig
+    from index.location import kb_path
+
+    if getattr(args, "backend", None) is None:
+        return None
+    return IndexesConfig.for_new_kb(kb_path(args.kb), kind=args.backend, uri=args.milvus_uri,
+                                    collection=args.milvus_collection)
 
 
 def _progress_bar(quiet: bool):
@@ -96,7 +119,11 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
             return 2
     try:
         # a rebuild may switch models (and upgrade an older format), so it opens the KB as recorded
-        kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild, store=args.store)
+        kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild, store=args.store,
+                                indexes=_indexes_config(args))
+        if getattr(args, "backend", None) and kb.config.indexes.kind != args.backend:
+            print(f"warning: the knowledge base at {kb.path}/ keeps its indexes in {kb.config.indexes.kind}; "
+                  f"--backend {args.backend} applies to a new one only", file=sys.stderr)
         try:
             progress, close = _progress_bar(args.quiet)
             pages = _page_progress(args.quiet)

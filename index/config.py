@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from index.backend import IndexesConfig
 from index.dense import DenseSettings
 from index.fusion import SearchSettings
 from index.lexical import LexicalSettings
@@ -60,6 +61,7 @@ class Manifest:
     dim: int | None
     settings: KBSettings
     store: dict = field(default_factory=lambda: {"kind": "sqlite"})  # index.store_api.StoreSpec's JSON form
+    indexes: IndexesConfig = IndexesConfig()  # where the derived indexes live (index/backend.py)
 
     def to_dict(self, *, generation: int, documents: int, clauses: int) -> dict:
         """The JSON document written to ``config.json`` (with the counts it was written at)."""
@@ -68,6 +70,7 @@ class Manifest:
             "embedding": {"backend": self.model.split(":")[0], "model": self.model, "dim": self.dim},
             "tokenizer": self.settings.lexical.tokenizer,
             "settings": self.settings.to_dict(),
+            "indexes": self.indexes.to_dict(),
             "generation": generation,
             "counts": {"documents": documents, "clauses": clauses},
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -79,7 +82,8 @@ class Manifest:
         """Read the fields this program uses from a ``config.json`` document (KeyError/TypeError when malformed)."""
         emb = d.get("embedding") or {}
         return cls(format_version=int(d["format_version"]), model=str(emb.get("model", "")), dim=emb.get("dim"),
-                   settings=KBSettings.from_dict(d.get("settings")), store=d.get("store") or {"kind": "sqlite"})
+                   settings=KBSettings.from_dict(d.get("settings")), store=d.get("store") or {"kind": "sqlite"},
+                   indexes=IndexesConfig.from_dict(d.get("indexes")))
 
 
 def read_manifest(kb_dir: Path) -> Manifest | None:
@@ -124,9 +128,11 @@ class KBConfig:
     once loaded. Mutable: a rebuild may switch models, an evaluation may swap settings."""
 
     def __init__(self, path: Path, *, model: str, dim: int | None, settings: KBSettings, embedder=None,
-                 format_version: int = FORMAT_VERSION, store_spec: dict | None = None):
+                 format_version: int = FORMAT_VERSION, store_spec: dict | None = None,
+                 indexes: IndexesConfig = IndexesConfig()):
         self.path = path
         self.store_spec = store_spec or {"kind": "sqlite"}  # where the truth lives (``config.json`` "store")
+        self.indexes = indexes  # local files or Milvus, chosen at creation (index/backend.py)
         self.model = model
         self.dim = dim
         self.settings = settings
@@ -137,4 +143,4 @@ class KBConfig:
     def manifest(self) -> Manifest:
         """The manifest of this configuration."""
         return Manifest(format_version=self.format_version, model=self.model, dim=self.dim, settings=self.settings,
-                        store=self.store_spec)
+                        store=self.store_spec, indexes=self.indexes)

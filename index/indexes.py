@@ -10,15 +10,22 @@ from __future__ import annotations
 
 from filelock import FileLock, Timeout
 
+from typing import Sequence
+
+import numpy as np
+
+from index.backend import Restriction
 from index.config import KBConfig, write_manifest
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.location import DENSE_FILE, LEXICAL_FILE, LOCK_FILE
+from index.records import Scored
 from index.store_api import StoreAPI
 
 
 class Indexes:
-    """The lexical and dense index of one KB, in memory, kept in step with its store."""
+    """The lexical and dense index of one KB, in memory, kept in step with its store (the
+    local ``index.backend.IndexBackend``)."""
 
     def __init__(self, *, config: KBConfig, store: StoreAPI):
         self.config = config
@@ -113,3 +120,27 @@ class Indexes:
     def dense_kind(self) -> str:
         """``hnsw`` or ``flat``: the kind of FAISS index in use."""
         return "hnsw" if self.dense is not None and self.dense.hnsw else "flat"
+
+    # -- searching (the IndexBackend contract) --------------------------------
+    def lexical_search(self, texts: Sequence[str], *, k: int,
+                       restrictions: Sequence[Restriction]) -> list[list[Scored]]:
+        """BM25 candidates of each match text ("" = none), best first."""
+        return [self.lexical.search(t, k=k, allowed=r.allowed, excluded=r.excluded) if t else []
+                for t, r in zip(texts, restrictions)]
+
+    def dense_search(self, vectors: np.ndarray, *, k: int,
+                     restrictions: Sequence[Restriction]) -> list[list[Scored]]:
+        """FAISS candidates of each query vector row, best first."""
+        return [self.dense.search(vectors[row : row + 1], k=k, allowed=r.allowed, excluded=r.excluded)[0]
+                for row, r in enumerate(restrictions)]
+
+    def candidates(self, text: str) -> set[int]:
+        """Ids whose tokens include every token of ``text`` (bigram postings of the BM25 index)."""
+        return self.lexical.candidates(text)
+
+    def id_sets(self) -> dict[str, set[int]]:
+        """The clause ids each index holds."""
+        return {"lexical": self.lexical.id_set(), "dense": self.dense.id_set()}
+
+    def close(self) -> None:
+        """Nothing is held open (the files are read whole)."""

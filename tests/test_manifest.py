@@ -57,8 +57,9 @@ def test_the_settings_a_kb_was_built_with_are_read_back_from_config_json(tmp_pat
 def test_config_json_keeps_its_keys(tmp_path):
     new_kb(tmp_path / "kb").close()
     cfg = json.loads((tmp_path / "kb" / "config.json").read_text(encoding="utf-8"))
-    assert list(cfg) == ["format_version", "embedding", "tokenizer", "settings", "generation", "counts", "built_at",
-                         "store"]
+    assert list(cfg) == ["format_version", "embedding", "tokenizer", "settings", "indexes", "generation", "counts",
+                         "built_at", "store"]
+    assert cfg["indexes"] == {"kind": "local"} and cfg["store"] == {"kind": "sqlite"}
     assert cfg["embedding"] == {"backend": "demo", "model": "demo", "dim": 256}
     assert cfg["settings"]["search"]["fusion"] == "minmax" and cfg["counts"] == {"documents": 1, "clauses": 2}
 
