@@ -153,3 +153,25 @@ def test_a_missing_pymilvus_is_one_readable_error(tmp_path, demo_embedder, monke
     with pytest.raises(KBError) as e:
         milvus_kb(kb_dir, demo_embedder)
     assert "pymilvus cannot be imported" in str(e.value) and "pip install -r requirements.txt" in str(e.value)
+
+
+def test_postgresql_store_with_milvus_indexes_ranks_as_the_embedded_kb(tmp_path, demo_embedder, corpus_kb,
+                                                                       pg_database):
+    """The whole scale-out setup at once: the store on a PostgreSQL server, the indexes in Milvus
+    (milvus-lite here); the own eval set's top-3 equal the embedded KB's, and delete goes through both."""
+    path = tmp_path / "kb"
+    cfg = IndexesConfig.for_new_kb(path, kind="milvus", uri=str(path / "milvus.db"))
+    kb = KnowledgeBase.open(path, embedder=demo_embedder, indexes=cfg, store=pg_database())
+    try:
+        kb.ingest([CORPUS])
+        assert kb.store.kind == "postgresql" and kb.config.indexes.kind == BackendKind.MILVUS
+        queries = [q.query for q in load_queries(ROOT / "eval" / "corpus_queries.jsonl")]
+        same = sum(shown(a) == shown(b) for a, b in zip(kb.batch_search(queries, k=3),
+                                                        corpus_kb.batch_search(queries, k=3)))
+        assert same / len(queries) >= AGREEMENT_FLOOR, f"{same}/{len(queries)}"
+        gone = kb.documents()[0]
+        assert kb.remove(gone.source)
+        assert kb._indexes.id_sets()["dense"] == kb.store.clause_ids()
+        assert all(h.doc_id != gone.doc_id for h in kb.search("公共服务", k=20))
+    finally:
+        kb.close()
