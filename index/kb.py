@@ -21,7 +21,7 @@ from index.indexes import Indexes
 from index.location import DB_FILE, SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
-from index.search import Searcher
+from index.search import Searcher, check_query
 from index.store import Store
 from index.targets import TargetIndex
 from index.writer import Progress, Writer, record_model
@@ -172,7 +172,9 @@ class KnowledgeBase:
     # -- searching ----------------------------------------------------------
     def search(self, query: str, *, k: int = 10, mode: Mode | str = Mode.HYBRID,
                filters: Filters = Filters()) -> list[Hit]:
-        """Best ``k`` clauses for ``query`` (see ``batch_search``)."""
+        """Best ``k`` clauses for ``query`` (see ``batch_search``); a query over
+        ``Limits.max_query_chars`` or k over ``Limits.max_k`` is refused with ``QueryRejected``."""
+        check_query(query)
         return self.batch_search([query], k=k, mode=mode, filters=filters)[0]
 
     def batch_search(self, queries: list[str], *, k: int = 10, mode: Mode | str = Mode.HYBRID,

@@ -2,6 +2,7 @@
 lexical and dense candidate lists, fuse them per mode, and turn the best into hits."""
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import numpy as np
@@ -13,7 +14,8 @@ from index.links import demote_superseded, status_clause_ids, store_links
 from index.indexes import Indexes
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
-from index.records import Filters, Hit, Scored
+from index.records import Filters, Hit, QueryRejected, Scored
+from ingest.limits import LIMITS, Limits
 from index.store import Store
 from index.targets import TargetIndex
 
@@ -22,8 +24,30 @@ from index.targets import TargetIndex
 QUERY_EMBED_CHARS = 512
 DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 Restriction = tuple[set[int] | None, set[int]]  # (allowed ids or None for all, excluded ids)
 EncodeQueries = Callable[[list[str]], np.ndarray]
+
+
+def check_k(k: int, limits: Limits = LIMITS) -> None:
+    """Refuse a k outside 1..``limits.max_k`` with ``QueryRejected``."""
+    # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits, and
+    # a huge k took 29 s (10^6) or overflowed numpy (2^63)
+    if not 1 <= k <= limits.max_k:
+        raise QueryRejected(f"k must be at least 1 and at most {limits.max_k} (Limits.max_k), not {k}")
+
+
+def check_query(query: str, limits: Limits = LIMITS) -> None:
+    """Refuse a query longer than ``limits.max_query_chars`` with ``QueryRejected``."""
+    if len(query) > limits.max_query_chars:
+        raise QueryRejected(f"the query has {len(query)} characters, over the limit of {limits.max_query_chars} "
+                            f"(Limits.max_query_chars); for a long passage use 查先例: python -m index similar")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates (from argv's invalid UTF-8 or a browser) replaced by U+FFFD:
+    the embedders' tokenizers cannot encode them."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _SURROGATE.search(text) else text
 
 
 class Searcher:
@@ -39,11 +63,9 @@ class Searcher:
                encode_queries: EncodeQueries) -> list[list[Hit]]:
         """The best ``k`` hits of each query; ``encode_queries`` is called only when vectors are needed."""
         mode = parse_mode(mode)
-        if k < 1:
-            # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits
-            raise ValueError(f"k must be at least 1, not {k}")
+        check_k(k)
         self.indexes.refresh()
-        parsed = [parse_query(q) for q in queries]
+        parsed = [parse_query(clean_text(q)) for q in queries]
         if self.targets is not None:
             self.targets.sync(strict=False)
         with self.store.transaction():

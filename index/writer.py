@@ -23,6 +23,7 @@ from index.location import LOCK_FILE
 from index.records import IngestReport, KBBusy
 from index.store import Store, text_hash
 from index.targets import TargetIndex
+from ingest.limits import TooLarge, check_clauses
 from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
@@ -92,8 +93,13 @@ class Writer:
         """Write already parsed documents (keyed by their ``source``) in one batch."""
         lock = self._write_lock()
         try:
-            todo, skipped = [], []
+            todo, skipped, failed = [], [], []
             for doc in docs:
+                try:  # the writer's edge: parsed documents from elsewhere meet the same limits
+                    check_clauses(doc.source, [c.text for c in doc.clauses])
+                except TooLarge as e:
+                    failed.append((doc.source, e.reason))
+                    continue
                 old = self.store.document_by_source(doc.source)
                 if old and old.content_hash == doc.content_hash:
                     skipped.append(doc.source)
@@ -102,7 +108,7 @@ class Writer:
             t = time.perf_counter()
             embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
             timings = {"parse": 0.0, "embed": time.perf_counter() - t}
-            report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
+            report = self._write(todo, skipped=skipped, failed=failed, timings=timings, rebuild=False)
             return replace(report, clauses_embedded=embedded)
         finally:
             lock.release()
