@@ -9,6 +9,7 @@ used by the Searcher), which share one ``KBConfig`` (directory, model, dimension
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +22,7 @@ from index.indexes import Indexes
 from index.location import DB_FILE, SIZED_FILES, kb_path
 from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
+from index.recover import corrupt
 from index.search import Searcher, check_query
 from index.store import Store
 from index.targets import TargetIndex
@@ -61,12 +63,18 @@ class KnowledgeBase:
             if not create:
                 raise KBMissing(f"no knowledge base at {path}/: build one with `python -m index add corpus/ --kb {path}`")
             path.mkdir(parents=True, exist_ok=True)
-        store = Store(path / DB_FILE)
+        try:
+            store = Store(path / DB_FILE)
+        except sqlite3.DatabaseError as exc:
+            raise corrupt(path, exc) from None
         try:
             if store.get_meta("model") is None:
                 kb = cls._create(path, store, model=model, settings=settings, embedder=embedder)
             else:
                 kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade)
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise corrupt(path, exc) from None
         except BaseException:
             store.close()
             raise

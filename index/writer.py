@@ -51,6 +51,16 @@ def _parse_file(path: Path) -> ParsedDocument:
     return parse_file(path)
 
 
+def _check_name(path: Path) -> None:
+    """Refuse a path with undecodable bytes (Python hands them on as lone surrogates): the database
+    stores sources as UTF-8 text, so such a file could never be found, replaced or removed."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise IngestError(path, "the file name is not valid UTF-8; rename it (e.g. `convmv -f gbk -t utf-8`) "
+                                "and add it again") from None
+
+
 def record_model(store: Store, config: KBConfig) -> None:
     """Record the model, its dimension and the format version in the database (inside the
     caller's write transaction: a rebuild commits them with the rows they describe)."""
@@ -163,6 +173,7 @@ class Writer:
             source = str(f)
             t = time.perf_counter()
             try:
+                _check_name(f)
                 h = file_sha256(f)
                 old = self.store.document_by_source(source)
                 if old and old.content_hash == h and not rebuild:
