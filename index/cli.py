@@ -20,7 +20,7 @@ from index.cli_write import add_write_commands
 from index.fusion import MODES
 from index.hits import mark
 from index.location import kb_path
-from index.recover import corrupt
+from index.recover import corrupt, is_damage
 from index.records import Filters, KBError
 from ingest.records import IngestError
 
@@ -132,7 +132,10 @@ def _read(args) -> int:
     except (KBError, IngestError) as e:
         print(f"error: {shown(e)}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as e:  # a page of the database found damaged after it opened
+    except sqlite3.DatabaseError as e:
+        if not is_damage(e):
+            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
+            return 2  # a page of the database found damaged after it opened
         print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `python -m index search … | head` closed the pipe: not an error

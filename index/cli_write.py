@@ -14,7 +14,7 @@ from typing import Callable
 
 from index.cli_args import shown
 from index.location import kb_path
-from index.recover import corrupt, set_aside, uploads
+from index.recover import corrupt, is_damage, set_aside, uploads
 from index.records import IngestReport, KBError
 from ingest.records import IngestError
 
@@ -104,7 +104,10 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
     except (KBError, IngestError) as e:
         print(f"error: {shown(e)}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as e:  # damaged after it opened (a malformed page met mid-write)
+    except sqlite3.DatabaseError as e:
+        if not is_damage(e):
+            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
+            return 2  # damaged after it opened (a malformed page met mid-write)
         print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
         return 2
     print(summary(report))

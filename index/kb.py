@@ -20,9 +20,9 @@ from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
 from index.indexes import Indexes
 from index.location import DB_FILE, SIZED_FILES, kb_path
-from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
+from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBError, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
-from index.recover import corrupt
+from index.recover import corrupt, is_damage
 from index.search import Searcher, check_query
 from index.store import Store
 from index.targets import TargetIndex
@@ -66,7 +66,7 @@ class KnowledgeBase:
         try:
             store = Store(path / DB_FILE)
         except sqlite3.DatabaseError as exc:
-            raise corrupt(path, exc) from None
+            raise (corrupt(path, exc) if is_damage(exc) else KBError(f"cannot open {path / DB_FILE}: {exc}")) from None
         try:
             if store.get_meta("model") is None:
                 kb = cls._create(path, store, model=model, settings=settings, embedder=embedder)
@@ -74,6 +74,8 @@ class KnowledgeBase:
                 kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade)
         except sqlite3.DatabaseError as exc:
             store.close()
+            if not is_damage(exc):
+                raise
             raise corrupt(path, exc) from None
         except BaseException:
             store.close()

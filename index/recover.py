@@ -14,6 +14,12 @@ UPLOADS_DIR = "uploads"
 _DAMAGED = (DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm", LEXICAL_FILE, DENSE_FILE)
 
 
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True for a damaged database ("file is not a database", "database disk image is malformed"),
+    False for an OperationalError (disk full, locked, read-only): those are not fixed by a rebuild."""
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
 def corrupt(path: Path, exc: sqlite3.DatabaseError) -> CorruptKB:
     """The one-line error for a database SQLite cannot read, with the command that recovers."""
     return CorruptKB(f"the knowledge-base database {path / DB_FILE} is damaged (sqlite: {exc}): rebuild it from "
