@@ -11,7 +11,7 @@ import sys
 
 from evaluation import eval_cli
 from evaluation.bench import cli as bench_cli
-from evaluation.bench import page, parse
+from evaluation.bench import crash, page, parse
 from evaluation.sets import cli as sets_cli
 from evaluation.targets_cli import TARGETS_BENCH, TARGETS_EVAL
 
@@ -23,6 +23,7 @@ COMMANDS = {
     "page-bench": page,
     "targets-eval": TARGETS_EVAL,
     "targets-bench": TARGETS_BENCH,
+    "crash-bench": crash,
 }
 
 

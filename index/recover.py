@@ -44,3 +44,24 @@ def uploads(path: Path) -> list[str]:
     """The KB's uploaded files (re-added by a reset: they have no other copy)."""
     folder = path / UPLOADS_DIR
     return [str(folder)] if folder.is_dir() else []
+
+
+def sweep_temp_files(path: Path) -> list[Path]:
+    """Remove the temp files (``NAME.<pid>.<thread>.tmp``) of processes that are gone (killed while
+    saving an index); those of live processes are left to finish. Returns the removed files."""
+    import os
+
+    removed = []
+    for f in path.glob("*.tmp"):
+        parts = f.name.split(".")
+        pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            f.unlink(missing_ok=True)
+            removed.append(f)
+        except PermissionError:
+            pass  # alive, another user's
+    return removed

@@ -20,6 +20,7 @@ from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
 from index.indexes import Indexes
 from index.location import LOCK_FILE
+from index.recover import sweep_temp_files
 from index.records import IngestReport, KBBusy
 from index.store import Store, text_hash
 from index.targets import TargetIndex
@@ -89,6 +90,7 @@ class Writer:
         except Timeout:
             raise KBBusy(f"another ingestion is writing to the knowledge base at {self.config.path}/: "
                          f"wait for it to finish, then run this again") from None
+        sweep_temp_files(self.config.path)  # left by a process killed while saving an index
         return lock
 
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None) -> IngestReport:

@@ -17,6 +17,7 @@ from webui.safe import as_text
 
 from index.kb import KnowledgeBase
 from index.records import IngestReport
+from webui.upload_names import sweep_orphans
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -43,6 +44,8 @@ class KBHandle:
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
     kb = KnowledgeBase.open(path, create=True)
+    # uploads orphaned by a server killed mid-upload (their bytes saved, never ingested)
+    sweep_orphans(path, {d.source for d in kb.documents()})
     # load jieba's dictionary, the indexes and the embedding model now, not on the first query
     jieba.initialize()
     kb.search("公共服务 人均支出", k=1)
