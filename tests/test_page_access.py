@@ -100,3 +100,20 @@ def test_messages_are_chinese_and_the_detail_is_apart():
     assert ingest_reason(reason, name="长.pdf") == "「长.pdf」无法导入：PDF 超过 3000 页的上限，请拆分后再上传。"
     assert ingest_reason(TooLarge("x", reason, limit="max_pdf_pages", value=3001), name="长.pdf") == \
         "「长.pdf」无法导入：PDF 超过 3000 页的上限，请拆分后再上传。"
+
+
+def test_out_of_range_numbers_in_a_link_fall_back_to_defaults():
+    from webui.state import from_params
+
+    state = from_params({"q": "公共服务", "doc": ["99999999999999999999", "3"], "at": str(2**64), "from": "-5",
+                         "to": "2024", "k": str(10**30)})
+    assert state.doc_ids == (3,) and state.open_clause is None and state.year_from is None
+    assert state.year_to == 2024 and state.k == 10  # the default
+
+
+def test_a_link_with_huge_numbers_shows_the_page_not_a_traceback(kb_dir):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update({"q": "公共服务", "doc": "99999999999999999999", "at": str(2**64)})
+    at.run()
+    assert not at.exception
+    assert at.error == []
