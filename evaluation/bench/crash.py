@@ -41,6 +41,8 @@ class Outcome:
     finished: int = 0
     inconsistent: list[str] = field(default_factory=list)
     checks: int = 0
+    after_commit: int = 0  # kills after the batch committed (the generation moved): index save cut short
+    temp_left: int = 0  # kills that left a half-written temp file of an index
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -126,11 +128,27 @@ def _stale_after_reopen(kb_dir: Path) -> str | None:
     return "the second open found stale index files" if changed else None
 
 
+def _generation(kb_dir: Path) -> int | None:
+    """The database's generation, read without opening the KB (None before the first commit)."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{kb_dir / 'kb.sqlite'}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return int(row[0]) if row else None
+
+
 def _trial(cmd: list[str], typical: float | None, rng: random.Random, out: Outcome) -> float | None:
     """Run ``cmd``, killing it at a random moment of a typical run; returns the run's duration when it finished."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    delay = rng.uniform(0.05, 0.98) * typical if typical else None
+    # the first ~40% of a run is interpreter start and imports (nothing written): kill after it
+    delay = rng.uniform(0.4, 1.0) * typical if typical else None
     try:
         proc.wait(timeout=delay)
         out.finished += 1
@@ -156,7 +174,12 @@ def trials(work: Path, *, count: int, model: str, seed: int) -> Outcome:
             cmd = [sys.executable, "-m", "index", "remove", str(victim), "--kb", str(kb_dir), "--quiet"]
         else:
             cmd = [sys.executable, "-m", "index", "add", str(docs), "--kb", str(kb_dir), "--model", model, "--quiet"]
-        took = _trial(cmd, typical, rng, out)
+        gen = _generation(kb_dir)
+        killed = len(out.killed)
+        took = _trial(cmd, typical if n % 5 else None, rng, out)  # every 5th run whole: a fresh typical
+        if len(out.killed) > killed:
+            out.after_commit += _generation(kb_dir) != gen
+            out.temp_left += any(kb_dir.glob("*.tmp"))
         if took is not None and cmd[3] == "add":
             typical = took if typical is None else 0.5 * (typical + took)
         if (kb_dir / "kb.sqlite").exists():
@@ -177,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
     kills = sorted(out.killed)
     print(f"kills {len(kills)}, uninterrupted runs {out.finished}, consistency checks {out.checks}, "
           f"inconsistent {len(out.inconsistent)}; seconds {time.monotonic() - started:.0f}")
+    print(f"kills after the batch committed: {out.after_commit}; kills that left a temp index file: {out.temp_left}")
     if kills:
         print(f"kill moments: {kills[0]:.2f}-{kills[-1]:.2f} s into the run (median {kills[len(kills) // 2]:.2f} s)")
     for line in out.inconsistent:
