@@ -153,6 +153,14 @@ def _reset(args) -> int:
         print(f"the damaged files were moved into {shown(folder)}/", file=sys.stderr)
     args.model = args.model or (manifest.model if manifest else None)
     args.paths = paths
+    if manifest is not None:  # the new KB keeps the recorded settings (config.json is rewritten on create)
+        from index.kb import KnowledgeBase
+
+        try:
+            KnowledgeBase.open(path, model=args.model, settings=manifest.settings).close()
+        except KBError as e:
+            print(f"error: {shown(e)}", file=sys.stderr)
+            return 2
     return _run(args, lambda kb, progress: kb.ingest(paths, progress=progress))
 
 

@@ -85,6 +85,9 @@ def test_a_corrupt_database_is_reported_with_the_command_that_recovers(tmp_path,
     shutil.copytree(corpus_kb_dir, kb)
     for extra in ("kb.sqlite-wal", "kb.sqlite-shm"):
         (kb / extra).unlink(missing_ok=True)
+    config = json.loads((kb / "config.json").read_text(encoding="utf-8"))
+    config["settings"]["search"]["candidates"] = 77  # a tuned setting the reset must keep
+    (kb / "config.json").write_text(json.dumps(config), encoding="utf-8")
     data = bytearray((kb / "kb.sqlite").read_bytes())
     data[:100] = b"x" * 100  # the header: "file is not a database"
     (kb / "kb.sqlite").write_bytes(bytes(data))
@@ -95,6 +98,7 @@ def test_a_corrupt_database_is_reported_with_the_command_that_recovers(tmp_path,
     r = run("index", "rebuild", "--reset", "--kb", str(kb), str(CORPUS), "--quiet")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("added 2, replaced 0, skipped 0 (unchanged), removed 0, failed 0;")
+    assert json.loads((kb / "config.json").read_text(encoding="utf-8"))["settings"]["search"]["candidates"] == 77
     damaged = [p for p in kb.iterdir() if p.name.startswith("damaged-")]
     assert len(damaged) == 1 and (damaged[0] / "kb.sqlite").read_bytes()[:5] == b"xxxxx"
     r = run_here("index", "search", "公共服务 人均支出", "--kb", str(kb), "--k", "1")
