@@ -7,12 +7,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import streamlit as st  # noqa: E402
 
-from webui import clipboard  # noqa: E402
+from webui import access, clipboard  # noqa: E402
 from webui.basket import BASKET  # noqa: E402
 from webui.render import CSS  # noqa: E402
 
 st.set_page_config(page_title="政策文件知识库", page_icon=":material/menu_book:", layout="wide")
 st.html(CSS)
+if not access.gate():  # POLICY_PAGE_TOKEN set and this session has not typed it
+    st.stop()
 clipboard.install()  # the cards' "复制条文和引用" buttons
 st.navigation(
     [

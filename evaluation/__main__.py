@@ -11,7 +11,7 @@ import sys
 
 from evaluation import eval_cli
 from evaluation.bench import cli as bench_cli
-from evaluation.bench import api_load, page, parse
+from evaluation.bench import api_load, crash, page, parse
 from evaluation.sets import cli as sets_cli
 from evaluation.targets_cli import TARGETS_BENCH, TARGETS_EVAL
 
@@ -24,6 +24,7 @@ COMMANDS = {
     "targets-eval": TARGETS_EVAL,
     "targets-bench": TARGETS_BENCH,
     "api-bench": api_load,
+    "crash-bench": crash,
 }
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 
-from index.cli_args import kb_arg, positive
+from index.cli_args import OneLineParser, clause_id, doc_id, k_arg, kb_arg, neighbours, quiet_broken_pipe, shown, year
 from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
@@ -18,30 +19,33 @@ from index.api.serve import add_serve_command
 from index.fusion import MODES
 from index.hits import mark
 from index.jsonout import clauses_json, dumps, hits_json
+from index.location import kb_path
+from index.recover import corrupt, is_damage
 from index.records import Filters, KBError
 from ingest.records import IngestError
 
 
 def _add_read_commands(sub) -> None:
     s = sub.add_parser("search", help="search clauses", description="Cited clauses for a query.")
-    s.add_argument("query", help='terms separated by spaces; "exact phrase"; -excluded')
+    s.add_argument("query", nargs="+", help='terms separated by spaces; "exact phrase"; -excluded (a query that '
+                                            'starts with -TERM: after --, or as is when TERM is Chinese)')
     kb_arg(s)
-    s.add_argument("--k", type=positive, default=10, help="number of hits (default 10)")
+    s.add_argument("--k", type=k_arg, default=10, help="number of hits (default 10, at most 1000)")
     s.add_argument("--mode", choices=[m.value for m in MODES], default="hybrid",
                    help="hybrid (default): BM25 and vectors fused; lexical: BM25 only; semantic: vectors only")
-    s.add_argument("--doc", type=int, action="append", default=[], help="document id (repeatable)")
+    s.add_argument("--doc", type=doc_id, action="append", default=[], help="document id (repeatable)")
     s.add_argument("--issuer", action="append", default=[], help="发文机关 (repeatable)")
     s.add_argument("--type", dest="doc_type", action="append", default=[], help="文种 (repeatable)")
-    s.add_argument("--year-from", type=int, help="first year of the documents' dates")
-    s.add_argument("--year-to", type=int, help="last year of the documents' dates")
+    s.add_argument("--year-from", type=year, help="first year of the documents' dates")
+    s.add_argument("--year-to", type=year, help="last year of the documents' dates")
     s.add_argument("--status", choices=["current", "superseded", "repealed", "unknown"],
                    help="only documents with this status (versions and repeals, see `versions`)")
     s.add_argument("--json", action="store_true", help="print a JSON array of hits")
     c = sub.add_parser("context", help="a clause with its neighbours",
                        description="A clause with its neighbours in its document.")
-    c.add_argument("clause_id", type=int, help="a clause id (from `search --json`)")
+    c.add_argument("clause_id", type=clause_id, help="a clause id (from `search --json`)")
     kb_arg(c)
-    c.add_argument("--n", type=int, default=2, help="neighbours on each side (default 2)")
+    c.add_argument("--n", type=neighbours, default=2, help="neighbours on each side (default 2, 0 to 1000)")
     c.add_argument("--json", action="store_true", help="print a JSON array of clauses")
     st = sub.add_parser("stats", help="documents, clauses, model and sizes",
                         description="Documents, clauses, model, tokeniser and sizes on disk.")
@@ -51,7 +55,7 @@ def _add_read_commands(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m index``."""
-    parser = argparse.ArgumentParser(prog="python -m index", description="Search and build a policy knowledge base.")
+    parser = OneLineParser(prog="python -m index", description="Search and build a policy knowledge base.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_read_commands(sub)
     add_targets_command(sub, kb_arg=kb_arg)
@@ -69,7 +73,7 @@ def _marks(tty: bool) -> tuple[str, str]:
 def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
-    hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
+    hits = kb.search(" ".join(args.query), k=args.k, mode=args.mode, filters=filters)
     if args.json:
         out.write(dumps(hits_json(hits)))
         return 0
@@ -127,16 +131,49 @@ def _read(args) -> int:
         finally:
             kb.close()
     except (KBError, IngestError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {shown(e)}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as e:
+        if not is_damage(e):
+            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
+            return 2  # a page of the database found damaged after it opened
+        print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `python -m index search … | head` closed the pipe: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet_broken_pipe()
         return 0
+
+
+# Stands in for the leading "-" of a query term while argparse reads the command line (a private-use
+# character: never typed, never an option prefix).
+_MINUS = "\ue000"
+
+
+def hide_dashed_terms(argv: list[str]) -> list[str]:
+    """Let a query start with an exclusion (``search -合同 公共服务``): an argument that starts with
+    ``-`` and a non-ASCII character can be no option (every option is ASCII), so its ``-`` is hidden
+    from argparse and given back by ``restore_dashed_terms``. After a ``--`` nothing needs hiding."""
+    cut = argv.index("--") if "--" in argv else len(argv)
+    return [_MINUS + a[1:] if i < cut and len(a) > 1 and a[0] == "-" and not a[1].isascii() else a
+            for i, a in enumerate(argv)]
+
+
+def restore_dashed_terms(args: argparse.Namespace) -> argparse.Namespace:
+    """Give back the ``-`` that ``hide_dashed_terms`` hid, in every string argument."""
+    def back(v):
+        if isinstance(v, str) and v.startswith(_MINUS):
+            return "-" + v[1:]
+        return [back(x) for x in v] if isinstance(v, list) else v
+
+    for name, value in vars(args).items():
+        setattr(args, name, back(value))
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run a ``python -m index`` command; errors become one line on stderr and exit 2."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = restore_dashed_terms(build_parser().parse_args(hide_dashed_terms(argv)))
     # One OpenMP thread per query: on a busy 2-core machine spinning OpenMP workers cost
     # seconds per query (measured: hybrid p50 19 ms with 1 thread, 102 ms / max 2.5 s with 2).
     os.environ.setdefault("OMP_NUM_THREADS", "1")

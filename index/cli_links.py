@@ -1,6 +1,7 @@
 """``python -m index refs|versions|compare``: links between documents (index/links.py, index/compare.py)."""
 from __future__ import annotations
 
+from index.cli_args import doc_id
 from index.compare import compare
 from index.jsonout import dumps
 from index.links import references, versions
@@ -11,14 +12,14 @@ def add_link_commands(sub, *, kb_arg) -> None:
     """Register the refs, versions and compare subcommands."""
     r = sub.add_parser("refs", help="documents a document cites and is cited by",
                        description="References of a document: what it cites (resolved when in the KB) and who cites it.")
-    r.add_argument("doc_id", type=int)
+    r.add_argument("doc_id", type=doc_id)
     v = sub.add_parser("versions", help="status and version chain of a document",
                        description="Status (current/superseded/repealed/unknown) and the version chain of a document.")
-    v.add_argument("doc_id", type=int)
+    v.add_argument("doc_id", type=doc_id)
     c = sub.add_parser("compare", help="对照: two documents article by article",
                        description="Align two documents article by article with character-level differences.")
-    c.add_argument("doc_a", type=int)
-    c.add_argument("doc_b", type=int)
+    c.add_argument("doc_a", type=doc_id)
+    c.add_argument("doc_b", type=doc_id)
     for p in (r, v, c):
         kb_arg(p)
         p.add_argument("--json", action="store_true", help="print JSON")

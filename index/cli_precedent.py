@@ -11,19 +11,12 @@ import os
 import sys
 from typing import TextIO
 
-from index.cli_args import positive
+from index.cli_args import clause_id, k_arg, quiet_broken_pipe, shown
 from index.cite import CiteStyle, cite, lookup
 from index.jsonout import dumps
 from index.records import KBError
 from index.similar import PrecedentReport, SortBy, find_precedents
 from ingest.records import IngestError
-
-
-def _clause_id(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a clause id is a number (from `search --json`), not {text!r}") from None
 
 
 def add_commands(sub) -> None:
@@ -34,14 +27,14 @@ def add_commands(sub) -> None:
     s.add_argument("text", nargs="?", default=None, metavar="TEXT", help="a sentence, paragraph or page")
     s.add_argument("--file", default=None, help="read the draft from this UTF-8 file (- for stdin)")
     s.add_argument("--kb", default=None, help="knowledge-base directory (default: $POLICY_KB or kb/)")
-    s.add_argument("--k", type=positive, default=5, help="precedents per sentence (default 5)")
+    s.add_argument("--k", type=k_arg, default=5, help="precedents per sentence (default 5, at most 1000)")
     s.add_argument("--sort", choices=[o.value for o in SortBy], default=SortBy.SIMILARITY.value,
                    help="similarity (default): most similar first; date: earliest document first")
     s.add_argument("--json", action="store_true", help='print {"sentences": [...]} as JSON')
     s.set_defaults(run=run_similar)
     c = sub.add_parser("cite", help="citations of clauses (plain, 公文, GB/T 7714)",
                        description="Print the citation of each clause, one a line.")
-    c.add_argument("clause_ids", nargs="+", type=_clause_id, metavar="CLAUSE_ID", help="clause ids")
+    c.add_argument("clause_ids", nargs="+", type=clause_id, metavar="CLAUSE_ID", help="clause ids")
     c.add_argument("--style", choices=[st.value for st in CiteStyle], default=CiteStyle.PLAIN.value,
                    help="plain (default): the result line; gongwen: 《标题》（文号）三、（一）; "
                         "gbt7714: a GB/T 7714-2015 reference entry")
@@ -120,10 +113,10 @@ def _on_kb(handler, args) -> int:
         finally:
             kb.close()
     except (KBError, IngestError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {shown(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `... | head` closed the pipe: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet_broken_pipe()
         return 0
 
 

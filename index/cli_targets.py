@@ -11,6 +11,7 @@ import argparse
 import unicodedata
 from typing import Callable
 
+from index.cli_args import year
 from index.jsonout import dumps, targets_json
 from index.records import TargetRow
 from ingest.targets import Kind
@@ -30,8 +31,8 @@ def add_targets_command(sub, *, kb_arg: Callable[[argparse.ArgumentParser], None
                                        "(常住人口城镇化率 = 城镇化率)")
     t.add_argument("--subject", help="text in the subject (region or body), e.g. 西安")
     t.add_argument("--kind", choices=[k.value for k in Kind], help="target (a goal) or actual (a reported figure)")
-    t.add_argument("--year-from", type=int, help="first year of the statements")
-    t.add_argument("--year-to", type=int, help="last year of the statements")
+    t.add_argument("--year-from", type=year, help="first year of the statements")
+    t.add_argument("--year-to", type=year, help="last year of the statements")
     t.add_argument("--json", action="store_true", help="print a JSON array of statements")
 
 

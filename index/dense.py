@@ -9,6 +9,7 @@ inside the search with an ``IDSelector``, never by trimming a top-k.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -127,7 +128,7 @@ class DenseIndex:
         """Write atomically (temp file + ``os.replace``), stamped with ``generation`` and ``model``."""
         self.generation, self.model = generation, model
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
         blob = faiss.serialize_index(self.index)
         with open(tmp, "wb") as f:
             np.savez(f, format=np.int64(FORMAT), generation=np.int64(generation), model=np.str_(model),

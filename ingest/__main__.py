@@ -3,8 +3,11 @@ object a line, writing nothing. Adding files to a knowledge base is ``python -m 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
+
+from ingest.text import shown
 
 # Options of the former ``python -m ingest`` that wrote to a knowledge base.
 _KB_OPTIONS = {"--kb", "--model", "--remove", "--rebuild", "--quiet"}
@@ -12,13 +15,22 @@ KB_HINT = ("python -m ingest only parses (with --preview); adding to a knowledge
            "`python -m index add PATH... [--kb DIR]` (also `python -m index remove|rebuild`)")
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line (``prog: error: …``), exit status 2."""
+
+    def error(self, message: str):
+        """Print one line and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {shown(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m ingest``."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="python -m ingest",
         description="Parse policy documents (.pdf .docx .doc .txt .md) into addressed clauses and print them.",
         epilog="Output: one JSON object a line, a document's metadata then its clauses. Unreadable files "
-               "are reported on stderr as 'PATH: reason'; the exit status is 1 only when no file could be read. "
+               "are reported on stderr as 'PATH: reason' (control characters in names escaped); exit status 1 when "
+               "no file could be read, 3 when some could not, 2 on a usage error. "
                "To add files to a knowledge base: python -m index add PATH... [--kb DIR].",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (walked recursively)")
@@ -46,7 +58,12 @@ def main(argv: list[str] | None = None, *, err: TextIO | None = None) -> int:
         parser.error("--preview needs at least one PATH")
     from ingest.preview import main as preview
 
-    return preview(args.paths)
+    try:
+        return preview(args.paths)
+    except BrokenPipeError:  # `python -m ingest … --preview | head` closed the pipe: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not raise again
+        return 0
 
 
 if __name__ == "__main__":

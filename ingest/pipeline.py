@@ -16,6 +16,7 @@ from ingest.blocks import fold_inner_blocks
 from ingest.furniture import strip_furniture
 from ingest.meta_hints import apply_hints
 from ingest.metadata import split_meta
+from ingest.limits import LIMITS, Limits, check_clauses
 from ingest.normalize import join_lines
 from ingest.records import SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, ParsedDocument, RawDocument
 from ingest.segment import SegmentSettings, segment
@@ -45,13 +46,15 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def parse_file(path: str | Path, *, settings: SegmentSettings = SegmentSettings()) -> ParsedDocument:
-    """Read a file with ``ingest.readers.read_file`` and parse it (raises IngestError)."""
+def parse_file(path: str | Path, *, settings: SegmentSettings = SegmentSettings(),
+               limits: Limits = LIMITS) -> ParsedDocument:
+    """Read a file with ``ingest.readers.read_file`` and parse it (raises IngestError,
+    ``ingest.limits.TooLarge`` over ``limits``)."""
     from ingest.readers import read_file  # the reader libraries load when a file is read
 
-    raw = read_file(path)
+    raw = read_file(path, limits=limits)
     try:
-        return parse_raw(raw, settings=settings)
+        return parse_raw(raw, settings=settings, limits=limits)
     except IngestError:
         raise
     except Exception as exc:  # a segmentation bug must cost one file, not the batch
@@ -59,8 +62,10 @@ def parse_file(path: str | Path, *, settings: SegmentSettings = SegmentSettings(
                                 "please report this file") from exc
 
 
-def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()) -> ParsedDocument:
-    """Parse a reader's RawDocument into metadata, normalised text and clauses."""
+def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings(),
+              limits: Limits = LIMITS) -> ParsedDocument:
+    """Parse a reader's RawDocument into metadata, normalised text and clauses (at most
+    ``limits.max_clauses`` of at most ``limits.max_clause_chars`` characters, else ``TooLarge``)."""
     lines = strip_furniture(raw)
     if not any(line.text.strip() for line in lines):
         raise EmptyDocument(raw.source, _NO_TEXT.get(raw.format, "no text left once page furniture is removed"))
@@ -74,6 +79,7 @@ def parse_raw(raw: RawDocument, *, settings: SegmentSettings = SegmentSettings()
     text, clauses = segment(paragraphs, settings)
     if not clauses:
         raise EmptyDocument(raw.source, "no text left once page furniture and metadata are removed")
+    check_clauses(raw.source, [c.text for c in clauses], limits)
     return ParsedDocument(
         source=raw.source,
         format=raw.format,

@@ -1,6 +1,7 @@
 """The preview behind ``python -m ingest PATH... --preview``: print how files will be cut,
 one JSON object a line, without writing anything. Unreadable files are reported on stderr as
-``PATH: reason``; the exit status is 1 only when no file could be read."""
+``PATH: reason`` on one line (control characters in names escaped); the exit status is 1 when no
+file could be read, ``EXIT_PARTIAL`` (3) when some could not."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,9 @@ from typing import Sequence, TextIO
 
 from ingest.pipeline import iter_files, parse_file
 from ingest.records import SUPPORTED_SUFFIXES, IngestError, ParsedDocument
+from ingest.text import shown
+
+EXIT_PARTIAL = 3  # some files could not be read, the others were printed
 
 
 def document_records(doc: ParsedDocument) -> list[dict]:
@@ -47,17 +51,20 @@ def main(paths: Sequence[str], *, out: TextIO | None = None, err: TextIO | None 
             doc = parse_file(path)
         except IngestError as exc:
             failed += 1
-            print(str(exc), file=err)
+            print(shown(exc), file=err)
             continue
         except OSError as exc:
             failed += 1
-            print(f"{path}: cannot open the file ({exc.strerror or exc})", file=err)
+            print(f"{shown(path)}: cannot open the file ({shown(exc.strerror or exc)})", file=err)
             continue
         read += 1
         for record in document_records(doc):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            try:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            except UnicodeEncodeError:  # a file name with undecodable bytes: JSON's \udcxx escapes
+                out.write(json.dumps(record) + "\n")
     if read == 0:
         if failed == 0:
             print(f"no supported files found (supported: {' '.join(SUPPORTED_SUFFIXES)})", file=err)
         return 1
-    return 0
+    return EXIT_PARTIAL if failed else 0

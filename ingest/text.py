@@ -8,6 +8,7 @@ imports nothing from the project, so any module may use it without creating a cy
 - ``SENTENCE_END`` / ``CLOSERS``: what ends a sentence and what may follow its mark.
 - ``match_form``: the form used for exact-phrase matching (index and tests use it too).
 - ``display_width``: a line's printed width in em.
+- ``shown``: a file name or argument safe to print on one line (control characters escaped).
 """
 from __future__ import annotations
 
@@ -54,3 +55,17 @@ def display_width(text: str) -> float:
         else:
             width += 1.0
     return width
+
+
+# control, format (bidi overrides, zero-width), surrogate and line/paragraph-separator characters;
+# an ideographic space (Zs) stays as it is
+_HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on one line: control characters (newlines, escapes), bidi overrides
+    and lone surrogates (undecodable bytes of a file name or argv) as Python escapes."""
+    s = str(text)
+    if s.isprintable():
+        return s
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in _HIDDEN else c for c in s)

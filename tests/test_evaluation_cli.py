@@ -10,7 +10,8 @@ from evaluation.__main__ import build_parser
 from evaluation.data import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("eval", "bench", "sets", "parse-bench", "page-bench", "targets-eval", "targets-bench", "api-bench")
+COMMANDS = ("eval", "bench", "sets", "parse-bench", "page-bench", "targets-eval", "targets-bench", "api-bench",
+            "crash-bench")
 
 
 def test_help_lists_every_command():

@@ -4,8 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from index.location import kb_path
-from webui.errors import friendly
-from webui.safe import as_text
+from webui.errors import friendly, ingest_reason, show_error, technical
 from webui.kbstore import KBHandle, get_handle, progress_bar, seed_if_empty
 
 
@@ -20,9 +19,9 @@ def open_handle() -> KBHandle | None:
             done()
             if report is not None:
                 for source, reason in report.failed:
-                    st.error(as_text(f"「{source}」无法导入：{reason}"))
+                    show_error(ingest_reason(reason, name=source), technical(reason))
         return handle
     except Exception as exc:  # the page must show a sentence, never a traceback (friendly() names KB errors)
-        st.error(as_text(friendly(exc, kb_path=path)))
+        show_error(friendly(exc, kb_path=path), technical(exc))
     return None
 

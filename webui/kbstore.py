@@ -18,6 +18,7 @@ from webui.safe import as_text
 from index.kb import KnowledgeBase
 from index.ocr_notes import page_progress_text
 from index.records import IngestReport
+from webui.upload_names import sweep_orphans
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -44,6 +45,8 @@ class KBHandle:
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
     kb = KnowledgeBase.open(path, create=True)
+    # uploads orphaned by a server killed mid-upload (their bytes saved, never ingested)
+    sweep_orphans(path, {d.source for d in kb.documents()})
     # load jieba's dictionary, the indexes and the embedding model now, not on the first query
     jieba.initialize()
     kb.search("公共服务 人均支出", k=1)

@@ -16,11 +16,10 @@ import streamlit as st
 from index.hits import page_label
 from index.sentences import MAX_CHARS
 from index.similar import Precedent, PrecedentReport, SentencePrecedents, SortBy, find_precedents
-from webui.safe import as_text
 from webui import clipboard
 from webui.basket import add_button
 from webui.common import open_handle
-from webui.errors import friendly
+from webui.errors import friendly, show_error, technical
 from webui.kbstore import KBHandle
 from webui.render import address_html
 
@@ -94,7 +93,7 @@ def _search(handle: KBHandle, draft: str) -> None:
             report = find_precedents(kb, draft, k=SEARCH_K)
     except Exception as exc:  # a sentence with the fix, never a traceback
         st.session_state[REPORT] = None
-        st.error(as_text(friendly(exc, kb_path=handle.path)))
+        show_error(friendly(exc, kb_path=handle.path), technical(exc))
         return
     st.session_state[REPORT] = {"draft": draft, "report": report, "seconds": time.perf_counter() - started}
 

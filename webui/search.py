@@ -15,7 +15,7 @@ from webui import clipboard
 from webui.basket import add_button
 from webui.common import open_handle
 from webui.compare import compare_view, links_panel
-from webui.errors import friendly
+from webui.errors import friendly, show_error, technical
 from webui.export import to_csv, to_xlsx
 from webui.kbstore import KBHandle
 from webui.original import card_row, original_of, page_images
@@ -224,7 +224,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
             statuses = _statuses(kb)
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
-        st.error(as_text(friendly(exc, kb_path=handle.path)))
+        show_error(friendly(exc, kb_path=handle.path), technical(exc))
         return
     elapsed_ms = (time.perf_counter() - started) * 1000
     if not hits:

@@ -62,10 +62,13 @@ def _all(params: Mapping, key: str) -> list[str]:
 
 
 def _int_or_none(text: str | None) -> int | None:
+    """A whole number from the URL, or None; outside SQLite's integer range (an id or year of 2^64
+    raised OverflowError deep in a query) it is None too."""
     try:
-        return int(str(text).strip()) if text not in (None, "") else None
+        n = int(str(text).strip()) if text not in (None, "") else None
     except ValueError:
         return None
+    return n if n is None or 0 <= n < 2**63 else None
 
 
 def from_params(params: Mapping) -> SearchState:

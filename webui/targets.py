@@ -20,7 +20,7 @@ from index.records import TargetRow
 from ingest.targets import canonical_name
 from webui.safe import as_text
 from webui.common import open_handle
-from webui.errors import friendly
+from webui.errors import friendly, show_error, technical
 from webui.kbstore import KBHandle
 from webui.render import clauses_html
 from webui.targets_export import KIND_LABELS, to_csv, to_xlsx
@@ -148,7 +148,7 @@ def page() -> None:
             names = kb.indicators()
             rows = kb.targets(query) if query else []
     except Exception as exc:  # a sentence with the fix, never a traceback
-        st.error(as_text(friendly(exc, kb_path=handle.path)))
+        show_error(friendly(exc, kb_path=handle.path), technical(exc))
         return
     offered = suggestions(names, query)
     if offered:

@@ -13,11 +13,11 @@ from pathlib import Path, PurePath
 from index.records import IngestReport
 from ingest.records import SUPPORTED_SUFFIXES
 from webui.kbstore import KBHandle
+from webui.upload_names import NAMES_FILE, _write_names, display_names, uploads_dir
 
 ALLOWED_SUFFIXES = SUPPORTED_SUFFIXES  # the formats the readers know
 MAX_UPLOAD_MB = 50
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-NAMES_FILE = "names.json"
 
 
 @dataclass(frozen=True)
@@ -43,27 +43,6 @@ class UploadOutcome:
     report: IngestReport
     rejected: tuple[Rejected, ...]
     names: dict  # saved path -> original name
-
-
-def uploads_dir(kb_dir: str | Path) -> Path:
-    """The folder holding uploaded bytes inside the KB directory."""
-    return Path(kb_dir) / "uploads"
-
-
-def display_names(kb_dir: str | Path) -> dict[str, str]:
-    """Saved file name (``<hash><ext>``) -> the name the user uploaded it under."""
-    path = uploads_dir(kb_dir) / NAMES_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_names(kb_dir: str | Path, names: dict[str, str]) -> None:
-    path = uploads_dir(kb_dir) / NAMES_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(names, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def display_name(kb_dir: str | Path, source: str) -> str:
@@ -152,3 +131,4 @@ def delete_document(handle: KBHandle, source: str) -> bool:
     if removed and path.parent.resolve() == uploads_dir(handle.path).resolve():
         _discard(handle, [source])
     return removed
+

@@ -17,17 +17,19 @@ from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import decode_bytes, markdown_pages, text_pages
+from ingest.limits import LIMITS, Limits, check_file_size, check_lines
 from ingest.records import (SUPPORTED_SUFFIXES, CorruptFile, EmptyDocument, IngestError, RawDocument,
                             UnsupportedFormat)
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_file"]
 
 
-def read_file(path: str | Path) -> RawDocument:
+def read_file(path: str | Path, *, limits: Limits = LIMITS) -> RawDocument:
     """Read one file into a RawDocument (``Page.number`` 1-based for PDFs, None otherwise).
 
     Raises an IngestError subclass naming the file and the reason: UnsupportedFormat,
-    ImageOnlyPDF, EncryptedFile, CorruptFile, EmptyDocument or EncodingError.
+    ImageOnlyPDF, EncryptedFile, CorruptFile, EmptyDocument, EncodingError or
+    ``ingest.limits.TooLarge`` (file size, a DOCX's unzipped size, PDF pages: ``limits``).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -35,6 +37,7 @@ def read_file(path: str | Path) -> RawDocument:
         shown = suffix or "(no extension)"
         raise UnsupportedFormat(path, f"unsupported format '{shown}'; supported: {' '.join(SUPPORTED_SUFFIXES)}")
     try:
+        check_file_size(path, path.stat().st_size, limits)  # before the bytes are read
         data = path.read_bytes()
     except IsADirectoryError as exc:
         raise UnsupportedFormat(path, "is a directory, not a file") from exc
@@ -45,13 +48,13 @@ def read_file(path: str | Path) -> RawDocument:
     encoding = hints = None
     try:
         if suffix == ".pdf":
-            pages = read_pdf(path, data)
+            pages = read_pdf(path, data, limits=limits)
         elif suffix in IMAGE_SUFFIXES:
             pages = read_image(path, data)
         elif suffix in (".html", ".htm", ".mhtml"):
             pages, hints = read_html(path, data)
         elif suffix == ".docx":
-            pages = read_docx(path, data)
+            pages = read_docx(path, data, limits=limits)
         elif suffix == ".doc":
             pages = read_doc(path, data)
         else:
@@ -62,6 +65,7 @@ def read_file(path: str | Path) -> RawDocument:
         raise
     except Exception as exc:  # a reader library failing on a malformed file
         raise CorruptFile(path, f"cannot parse the file ({type(exc).__name__}: {exc})") from exc
+    check_lines(path, sum(len(p.lines) for p in pages), limits)
     return RawDocument(
         source=str(path),
         format=suffix.lstrip("."),

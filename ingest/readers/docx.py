@@ -7,6 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ingest.limits import LIMITS, Limits, check_lines, check_zip
 from ingest.records import CELL_SEPARATOR, CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -180,18 +181,30 @@ def _table_lines(table) -> list[Line]:
     return out
 
 
-def read_docx(path: Path, data: bytes) -> tuple[Page, ...]:
-    """Body paragraphs and tables of a .docx in document order, with heading hints."""
+def read_docx(path: Path, data: bytes, *, limits: Limits = LIMITS) -> tuple[Page, ...]:
+    """Body paragraphs and tables of a .docx in document order, with heading hints.
+
+    The zip's declared sizes are checked against ``limits`` before python-docx inflates anything."""
     import docx
 
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise EncryptedFile(path, "the .docx is an OLE container (password-protected or a renamed .doc); "
                                   "remove the password or save it again as .docx")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorruptFile(path, f"the .docx is not a valid zip archive ({type(exc).__name__}: {exc}); "
+                                "re-save it from Word") from exc
+    check_zip(path, infos, compressed=len(data), limits=limits)
+    try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:
         raise CorruptFile(path, f"python-docx cannot open it ({type(exc).__name__}: {exc}); re-save it from Word") from exc
-    lines = _body_lines(document.element.body, document._body, _Numbering(document))
+    body = document.element.body
+    # counted on the parsed XML before the (slow: ~1 ms a paragraph) conversion to lines
+    check_lines(path, len(body.findall(f"{_W}p")) + sum(1 for _ in body.iter(f"{_W}tr")), limits)
+    lines = _body_lines(body, document._body, _Numbering(document))
     if not any(ln.text.strip() for ln in lines):
         raise EmptyDocument(path, "the .docx has no text")
     return (Page(number=None, lines=tuple(lines)),)

@@ -16,6 +16,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from ingest import furniture
 from ingest.ocr import ocr_pdf_pages
 from ingest.readers.pdf_tables import find_tables, inside
+from ingest.limits import LIMITS, Limits, check_pdf_pages
 from ingest.records import CorruptFile, EmptyDocument, EncryptedFile, Line, Page
 
 # Two characters share a line when their vertical extents overlap by at least this share of
@@ -164,15 +165,35 @@ def _raise_open_error(path: Path, exc: BaseException):
     raise CorruptFile(path, f"pdfplumber cannot parse this PDF ({type(exc).__name__}: {exc}); re-export or repair it") from exc
 
 
-def read_pdf(path: Path, data: bytes) -> tuple[Page, ...]:
+def _page_count(path: Path, data: bytes) -> int | None:
+    """The PDF's page count from pdfium (fast, before pdfplumber parses anything); None when
+    pdfium cannot open it (pdfplumber then reports why)."""
+    import pypdfium2
+
+    try:
+        doc = pypdfium2.PdfDocument(data)
+    except Exception:  # encrypted or damaged: pdfplumber's error message is the one to show
+        return None
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def read_pdf(path: Path, data: bytes, *, limits: Limits = LIMITS) -> tuple[Page, ...]:
     """Read a PDF's text layer page by page, table rows in place among the text lines.
 
     Scanned pages (images and nothing but a stamp or folio as text, or a text layer of
     unmapped glyphs) are read by OCR (``ingest.ocr``). Raises EncryptedFile, CorruptFile, or
-    EmptyDocument when no text is left.
+    EmptyDocument when no text is left, ``TooLarge`` over ``limits.max_pdf_pages``.
     """
+    pages = _page_count(path, data)
+    if pages is not None:
+        check_pdf_pages(path, pages, limits)
     pdf = _open(path, data)
     try:
+        if pages is None:
+            check_pdf_pages(path, len(pdf.pages), limits)
         extracted = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
