@@ -97,13 +97,24 @@ class VersionOut(BaseModel):
     status: str
 
 
+class DocBrief(BaseModel):
+    """A document named by a link: an amended document or an amending one."""
+
+    doc_id: int
+    title: str
+    date: str | None
+
+
 class VersionsOut(BaseModel):
-    """``python -m index versions DOC --json``: status current/superseded/repealed/unknown."""
+    """``python -m index versions DOC --json``: status current/superseded/repealed/unknown; the
+    document it amends (a 修改决定 / 修正案) and the documents amending it."""
 
     doc_id: int
     status: str
     repealed_by: int | None
     chain: list[VersionOut]
+    amends: DocBrief | None
+    amendments: list[DocBrief]
 
 
 class PairOut(BaseModel):
