@@ -17,7 +17,7 @@ from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
 from index.fusion import MODES
-from index.hits import mark
+from index.hits import MAYBE_RELEVANT, MAYBE_SHOWN, NO_GOOD_MATCH, good_match, mark
 from index.records import Filters, KBError
 from ingest.records import IngestError
 
@@ -69,15 +69,22 @@ def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
+    floor = kb.settings.search.floor
+    good = good_match(hits, floor=floor)
     if args.json:
-        out.write(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2) + "\n")
+        doc = {"good_match": good, "floor": floor, "hits": [asdict(h) for h in hits]}
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return 0
     if not hits:
         out.write("no matching clauses\n")
         return 0
+    if not good:  # the best few are still shown: the estimate is a guide, not a verdict
+        out.write(f"{NO_GOOD_MATCH}；{MAYBE_RELEVANT}：\n\n")
+        hits = hits[:MAYBE_SHOWN]
     left, right = _marks(out.isatty())
     for h in hits:
-        out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}, clause {h.clause_id}]\n")
+        est = f", 相关度 {h.relevance:.2f}" if h.relevance is not None else ""
+        out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}{est}, clause {h.clause_id}]\n")
         out.write(f"   {mark(h.text, h.matched, left=left, right=right)}\n\n")
     return 0
 

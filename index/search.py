@@ -7,8 +7,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from index.config import KBConfig
+from index.coverage import coverage
+from index.doc_kinds import clause_facts
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
+from index.learned import relevance
 from index.links import demote_superseded, status_clause_ids, store_links
 from index.indexes import Indexes
 from index.indicator_query import promote
@@ -59,16 +62,33 @@ class Searcher:
             else [[] for _ in parsed]
         dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode_queries) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
-        ranked = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
+        settings = self.config.settings.search
+        with self.store.transaction():  # length and document kind of every candidate: features of the model
+            facts = clause_facts(self.store.db, {r.clause_id for rs in lex + dense for r in rs})
+        covers = [coverage(self.indexes.lexical, pq.match_text, {r.clause_id for r in lx + dn})
+                  for pq, lx, dn in zip(parsed, lex, dense)]
+        ranked = [promote(combine(lx, dn, mode=mode, settings=settings, facts=facts, cover=cover), named,
                           allowed=allowed, excluded=excluded)[:wanted]
-                  for lx, dn, named, (allowed, excluded) in zip(lex, dense, stating, restrictions)]
+                  for lx, dn, cover, named, (allowed, excluded) in zip(lex, dense, covers, stating, restrictions)]
+        estimates = [self._estimates(lx, dn, named, mode=mode, facts=facts, cover=cover)
+                     for lx, dn, cover, named in zip(lex, dense, covers, stating)]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = store_links(self.store, repeals_too=False)  # once per batch, not per query
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
-        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
+        return [unique_hits(rs, rows, pq=pq, k=k, relevance=est) for rs, pq, est in zip(ranked, parsed, estimates)]
+
+    def _estimates(self, lex: list[Scored], dense: list[Scored], stating: set[int], *, mode: Mode,
+                   facts: dict, cover: dict[int, float]) -> dict[int, float]:
+        """Relevance estimate per candidate; a clause stating a named indicator's value is a match
+        by rule (index/indicator_query.py), so it gets at least the floor."""
+        out = relevance(lex, dense, facts, cover, mode=mode)
+        floor = self.config.settings.search.floor
+        for c in stating:
+            out[c] = max(out.get(c, 0.0), floor)
+        return out
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
                        depth: int) -> list[list[Scored]]:

@@ -59,7 +59,7 @@ def test_config_json_keeps_its_keys(tmp_path):
     cfg = json.loads((tmp_path / "kb" / "config.json").read_text(encoding="utf-8"))
     assert list(cfg) == ["format_version", "embedding", "tokenizer", "settings", "generation", "counts", "built_at"]
     assert cfg["embedding"] == {"backend": "demo", "model": "demo", "dim": 256}
-    assert cfg["settings"]["search"]["fusion"] == "minmax" and cfg["counts"] == {"documents": 1, "clauses": 2}
+    assert cfg["settings"]["search"]["fusion"] == "learned" and cfg["counts"] == {"documents": 1, "clauses": 2}
 
 
 def test_an_older_format_is_refused_with_the_rebuild_command(tmp_path):
