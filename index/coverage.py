@@ -1,33 +1,60 @@
-"""How much of a query's lexical evidence a clause holds: the idf-weighted share of the query's
-tokens (bigrams by default) that occur in the clause. A token no clause has counts with the
+"""How much of a query's lexical evidence a clause holds, for any set of candidate clauses
+(not only those the BM25 top list found): its BM25 score, and the idf-weighted share of the
+query's tokens (bigrams by default) that occur in it. A token no clause has counts with the
 highest idf, so ``航天发射场`` over a KB that only mentions 航天 covers little of the query
-however high that one bigram's BM25 score is: an absolute feature of the relevance estimate
-(``index.learned``), also computed for candidates only the dense list found."""
+however high that one bigram's BM25 score is. Both are features of the relevance estimate
+(``index.learned``); in 语义 mode they give the dense candidates the lexical side of the estimate."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 
 
-def coverage(lexical, query: str, ids: Iterable[int]) -> dict[int, float]:
-    """Clause id -> idf-weighted share of the distinct tokens of ``query`` the clause contains
-    (``lexical``: the KB's ``LexicalIndex``; ``query``: the match text BM25 reads)."""
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """Per candidate clause id: BM25 score and coverage (ids unknown to the index are left out)."""
+
+    bm25: dict[int, float]
+    cover: dict[int, float]
+
+
+def lexical_evidence(lexical, query: str, ids: Iterable[int]) -> LexicalEvidence:
+    """BM25 (as ``LexicalIndex.scores`` computes it) and coverage of ``ids`` for ``query`` (the
+    match text BM25 reads), from the postings of the query's tokens only."""
     ids = [c for c in ids if c in lexical.row_of]
     tokens = list(dict.fromkeys(lexical.tokenizer(query)))
     if not ids or not tokens:
-        return {}
+        return LexicalEvidence(bm25={}, cover={})
     lexical._flush()  # pending rows are merged into the column matrix only on demand
     m, n = lexical.matrix, max(len(lexical.row_of), 1)
+    k1, b = lexical.settings.k1, lexical.settings.b
+    avgdl = float(lexical.lengths[lexical.alive].mean()) or 1.0
     rows = np.asarray([lexical.row_of[c] for c in ids], dtype=np.int64)
-    got = np.zeros(len(ids))
-    total = 0.0
+    norm = k1 * (1.0 - b + b * lexical.lengths[rows] / avgdl)
+    got, bm25, total = np.zeros(len(ids)), np.zeros(len(ids)), 0.0
     for term in tokens:
         col = lexical.vocab.get(term)
-        present = m.indices[m.indptr[col] : m.indptr[col + 1]] if col is not None else np.zeros(0, np.int64)
+        lo, hi = (m.indptr[col], m.indptr[col + 1]) if col is not None else (0, 0)
+        present, tf = m.indices[lo:hi], m.data[lo:hi]
+        live = lexical.alive[present]
+        present, tf = present[live], tf[live]
         idf = math.log(1.0 + (n - len(present) + 0.5) / (len(present) + 0.5))
         total += idf
         if len(present):
-            got += idf * np.isin(rows, present)
-    return {c: float(v / total) for c, v in zip(ids, got)} if total > 0 else {}
+            order = np.argsort(present)
+            where = np.searchsorted(present[order], rows)
+            where = np.minimum(where, len(present) - 1)
+            hit = present[order][where] == rows
+            tf_rows = np.where(hit, tf[order][where], 0.0)
+            got += idf * hit
+            bm25 += idf * tf_rows * (k1 + 1.0) / (tf_rows + norm)
+    cover = {c: float(v / total) for c, v in zip(ids, got)} if total > 0 else {}
+    return LexicalEvidence(bm25={c: float(s) for c, s in zip(ids, bm25) if s > 0}, cover=cover)
+
+
+def coverage(lexical, query: str, ids: Iterable[int]) -> dict[int, float]:
+    """Clause id -> idf-weighted share of the distinct tokens of ``query`` the clause contains."""
+    return lexical_evidence(lexical, query, ids).cover

@@ -113,11 +113,12 @@ class LearnedModel:
     ``rank``: listwise (softmax) fit, the 综合 ranking. On train, MRR@10 / R@5 / R@10 / R@100
     against min-max 0.5/0.5: STARD 0.506/0.517/0.597/0.820 vs 0.487/0.505/0.580/0.819; NCP
     0.722/0.831/0.893/0.958 vs 0.711/0.811/0.889/0.958; own 0.959/0.973/0.973/1.000 vs
-    0.976/0.973/1.000/1.000 (one of 37 queries from 1st to 2nd). ``hybrid``/``lexical``/
-    ``semantic``: logistic fits on the first 3 hits each train query shows in that mode, over the
+    0.976/0.973/1.000/1.000 (one of 37 queries from 1st to 2nd). ``hybrid``/``lexical``:
+    logistic fits on the first 3 hits each train query shows in that mode, over the
     absolute features only (``ESTIMATE_FEATURES``: ranks, ratios and min-max scalings depend on
     the size of the KB), the relevance estimate of a hit in each mode (reliability tables in
-    docs/EVALUATION.md, "Search quality (issue 15)").
+    docs/EVALUATION.md, "Search quality (issue 15)"). 语义 mode uses ``hybrid`` with the BM25
+    scores of its candidates (``index.search.Searcher._estimates``).
     """
 
     rank: tuple[float, ...] = (-0.0000, 0.0266, -1.0493, -0.3504, 0.8082, 0.8082, 1.2760, 0.9610, 4.8360, 2.7154,
@@ -126,8 +127,6 @@ class LearnedModel:
                                   0.2167, -0.4020, 0.0000, 0.0000, 3.1472, 0.0000, 1.4787)
     lexical: tuple[float, ...] = (-5.9203, 0.0000, 0.0000, 0.4650, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000, 0.0000,
                                    0.3709, -0.7545, 0.0000, 0.0000, 3.5561, 0.0000, 1.5507)
-    semantic: tuple[float, ...] = (-3.0640, 0.0000, 0.0000, 0.0000, -1.1730, 0.0000, 0.0000, 0.0000, 0.0000,
-                                    0.0000, 0.2550, -0.6641, 0.0000, 0.0000, 6.5635, 0.0000, -0.7117)
 
 
 MODEL = LearnedModel()
@@ -146,6 +145,6 @@ def learned_ranking(lexical: Sequence, dense: Sequence, facts: dict[int, ClauseF
 
 def relevance(lexical: Sequence, dense: Sequence, facts: dict[int, ClauseFacts],
               cover: dict[int, float] | None = None, *, mode: str, model: LearnedModel = MODEL) -> dict[int, float]:
-    """Clause id -> calibrated P(relevant) under the mode's coefficients (``mode``: a ``Mode`` value)."""
+    """Clause id -> calibrated P(relevant) under the mode's coefficients (``mode``: hybrid or lexical)."""
     ids, x = features(lexical, dense, facts, cover)
     return dict(zip(ids, (float(p) for p in estimate(x, getattr(model, str(mode))))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.coverage import coverage
+from index.coverage import coverage, lexical_evidence
 from index.doc_kinds import ClauseFacts, DocKind, doc_kind
 from index.fusion import FusionMethod, Mode, SearchSettings, combine
 from index.hits import good_match
@@ -20,7 +20,7 @@ def ranked(*pairs) -> list[Scored]:
 def test_learned_is_the_default_and_old_methods_stay_selectable():
     assert SearchSettings().fusion is FusionMethod.LEARNED
     assert SearchSettings(fusion="minmax").fusion is FusionMethod.MINMAX
-    assert len(LearnedModel().rank) == len(FEATURES) == len(LearnedModel().semantic)
+    assert len(LearnedModel().rank) == len(FEATURES) == len(LearnedModel().hybrid) == len(LearnedModel().lexical)
 
 
 def test_amendment_titles():
@@ -58,9 +58,8 @@ def test_an_amendment_snippet_ranks_below_the_same_evidence_in_an_article():
 def test_estimates_are_probabilities_that_grow_with_coverage():
     lex, dense = ranked((1, 5.0), (2, 4.0)), ranked((1, 0.85), (2, 0.84))
     facts = {c: ClauseFacts(length=80, kind=DocKind.ARTICLES) for c in (1, 2)}
-    for mode in Mode:
-        est = relevance(lex if mode != Mode.SEMANTIC else [], dense if mode != Mode.LEXICAL else [], facts,
-                        {1: 1.0, 2: 0.2}, mode=mode)
+    for mode in (Mode.HYBRID, Mode.LEXICAL):
+        est = relevance(lex, dense if mode != Mode.LEXICAL else [], facts, {1: 1.0, 2: 0.2}, mode=mode)
         assert 0.0 < est[2] < est[1] < 1.0
 
 
@@ -70,6 +69,15 @@ def test_coverage_weights_tokens_by_idf_and_counts_unknown_ones():
     cov = coverage(lex, "航天发射场", [1, 2, 3, 99])
     assert cov[3] == 1.0 and 0.0 < cov[1] < 0.5 and 0.0 < cov[2] < 0.5 and 99 not in cov
     assert coverage(lex, "火星", [1]) == {1: 0.0}
+
+
+def test_lexical_evidence_gives_the_bm25_scores_of_any_candidates():
+    lex = LexicalIndex()
+    lex.add([1, 2, 3, 4], ["航天产业基地", "发射中心", "航天发射场建设", "城镇化率"])
+    ev = lexical_evidence(lex, "航天发射场", [3, 1, 4])
+    full = lex.scores("航天发射场")
+    assert set(ev.bm25) == {1, 3}  # clause 4 shares no token: no score
+    assert abs(ev.bm25[3] - full[lex.row_of[3]]) < 1e-5 and abs(ev.bm25[1] - full[lex.row_of[1]]) < 1e-5
 
 
 def _hit(rank: int, relevance: float | None) -> Hit:
