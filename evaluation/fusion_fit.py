@@ -15,6 +15,7 @@ import numpy as np
 
 from index.doc_kinds import ClauseFacts, doc_kind
 from index.fusion import FusionMethod, SearchSettings, fuse
+from index.hits import FLOOR_WITHIN
 from index.learned import ESTIMATE_FEATURES, FEATURES, estimate, features
 
 # The estimate reads only absolute features (index.learned.ESTIMATE_FEATURES): ranks, ratios and
@@ -84,6 +85,30 @@ def learned(coef, facts):
         ids, x = features(*lists(rec, "hybrid"), facts, rec.get("cover"))
         p = estimate(x, coef)
         return [ids[i] for i in np.argsort(-p, kind="stable")]
+    return rank
+
+
+def adaptive(rec: dict) -> list[int]:
+    """Min-max fusion whose weights follow each list's confidence: (top − 5th) / (top − last)."""
+    lx, dn = lists(rec, "hybrid")
+    def conf(ranked):
+        if len(ranked) < 2:
+            return 1.0
+        top, fifth, last = ranked[0].score, ranked[min(4, len(ranked) - 1)].score, ranked[-1].score
+        return (top - fifth) / (top - last) if top > last else 1.0
+    cl, cd = conf(lx), conf(dn)
+    w = cl / (cl + cd) if cl + cd > 0 else 0.5
+    settings = SearchSettings(fusion=FusionMethod.MINMAX, lexical_weight=w, dense_weight=1 - w)
+    return [s.clause_id for s in fuse(lx, dn, settings=settings)]
+
+
+def union_top(n: int):
+    """Each side's top ``n`` first (interleaved, lexical first), then the min-max order."""
+    def rank(rec: dict) -> list[int]:
+        lx, dn = lists(rec, "hybrid")
+        head = [c for pair in zip([r.clause_id for r in lx[:n]], [r.clause_id for r in dn[:n]]) for c in pair]
+        rest = [s.clause_id for s in fuse(lx, dn, settings=SearchSettings(fusion=FusionMethod.MINMAX))]
+        return list(dict.fromkeys(head + rest))
     return rank
 
 
@@ -181,14 +206,15 @@ def fit_listwise(blocks: list[tuple], *, ridge: float = 1e-2, iters: int = 40) -
 
 
 def floor_table(dumps: list[dict], coef, rank, *, floors=(0.1, 0.15, 0.2, 0.25, 0.3, 0.4)) -> list[tuple]:
-    """Per floor: share of train queries flagged "no good match" (best estimate of the first 10
-    hybrid hits below it), and the share of flagged / not flagged queries with a relevant hit in those 10."""
+    """Per floor: share of train queries flagged "no good match" (best estimate of the first
+    ``FLOOR_WITHIN`` hybrid hits below it), and the share of flagged / not flagged queries with a
+    relevant hit in the first 10."""
     best, found = [], []
     for d in dumps:
         for rec in d["records"]:
             ids, x = features(*lists(rec, "hybrid"), d["facts"], rec.get("cover"))
             order = np.argsort(-(x @ rank), kind="stable")[:10]
-            best.append(estimate(x[order], coef).max() if len(order) else 0.0)
+            best.append(estimate(x[order[:FLOOR_WITHIN]], coef).max() if len(order) else 0.0)
             found.append(any(rec["labels"].get(ids[i]) for i in order))
     best, found = np.array(best), np.array(found)
     return [(f, (best < f).mean(), found[best < f].mean() if (best < f).any() else float("nan"),
@@ -206,10 +232,13 @@ def main(paths: list[str]) -> int:
         "minmax 0.6/0.4": fused(SearchSettings(fusion=FusionMethod.MINMAX, lexical_weight=0.6, dense_weight=0.4)),
     }
     weights = [1.0, 1.0, 1.0]
+    variants["minmax, weights by list confidence"] = adaptive
+    variants["each side's top 2 first, then minmax"] = union_top(2)
+    variants["each side's top 5 first, then minmax"] = union_top(5)
     rank = fit_listwise(query_blocks(dumps, set_weights=weights), ridge=1e-3)
     coefs = {m: fit_logistic(*design(dumps, m, set_weights=weights, rank=rank))
              for m in ("hybrid", "lexical")}  # 语义 mode uses the hybrid estimate (index.search)
-    variants["learned pointwise (estimate)"] = coefs["hybrid"]
+    variants["estimate model used as a ranking"] = coefs["hybrid"]
     variants["learned listwise (ranking)"] = rank
     for name, fn in variants.items():
         cells = []

@@ -59,8 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kb", required=True)
     p.add_argument("--split", default="train")
     p.add_argument("--out", required=True)
+    p.add_argument("--depth", type=int, default=DEPTH, help="candidates taken from each list")
     a = p.parse_args(argv)
-    dump(a.queries, kb_dir=a.kb, split=a.split, out=a.out)
+    dump(a.queries, kb_dir=a.kb, split=a.split, out=a.out, depth=a.depth)
     return 0
 
 

@@ -35,21 +35,19 @@ def lexical_evidence(lexical, query: str, ids: Iterable[int]) -> LexicalEvidence
     rows = np.asarray([lexical.row_of[c] for c in ids], dtype=np.int64)
     norm = k1 * (1.0 - b + b * lexical.lengths[rows] / avgdl)
     got, bm25, total = np.zeros(len(ids)), np.zeros(len(ids)), 0.0
+    scratch = np.zeros(m.shape[0], dtype=np.float32)  # term frequency by row, for one token at a time
     for term in tokens:
         col = lexical.vocab.get(term)
         lo, hi = (m.indptr[col], m.indptr[col + 1]) if col is not None else (0, 0)
         present, tf = m.indices[lo:hi], m.data[lo:hi]
-        live = lexical.alive[present]
-        present, tf = present[live], tf[live]
-        idf = math.log(1.0 + (n - len(present) + 0.5) / (len(present) + 0.5))
+        df = int(np.count_nonzero(lexical.alive[present])) if len(present) else 0
+        idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total += idf
-        if len(present):
-            order = np.argsort(present)
-            where = np.searchsorted(present[order], rows)
-            where = np.minimum(where, len(present) - 1)
-            hit = present[order][where] == rows
-            tf_rows = np.where(hit, tf[order][where], 0.0)
-            got += idf * hit
+        if df:
+            scratch[present] = tf  # O(df) scatter, then read the candidates' rows: no sort
+            tf_rows = scratch[rows].astype(np.float64) * lexical.alive[rows]
+            scratch[present] = 0.0
+            got += idf * (tf_rows > 0)
             bm25 += idf * tf_rows * (k1 + 1.0) / (tf_rows + norm)
     cover = {c: float(v / total) for c, v in zip(ids, got)} if total > 0 else {}
     return LexicalEvidence(bm25={c: float(s) for c, s in zip(ids, bm25) if s > 0}, cover=cover)
