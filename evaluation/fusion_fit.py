@@ -170,15 +170,17 @@ def reliability(dumps: list[dict], coef, mode: str, rank, bins=(0, .1, .2, .3, .
     return rows
 
 
-def query_blocks(dumps: list[dict], *, set_weights: list[float]) -> list[tuple]:
-    """Per query with a relevant candidate: (feature rows, target distribution, weight)."""
+def query_blocks(dumps: list[dict], *, set_weights: list[float], drop: tuple[str, ...] = ()) -> list[tuple]:
+    """Per query with a relevant candidate: (feature rows, target distribution, weight);
+    ``drop``: features left out (their column zeroed, so their coefficient stays 0)."""
+    keep = np.array([f not in drop for f in FEATURES], dtype=float)
     out = []
     for d, sw in zip(dumps, set_weights):
         for rec in d["records"]:
             ids, x = features(*lists(rec, "hybrid"), d["facts"], rec.get("cover"))
             y = np.array([1.0 if rec["labels"].get(c) else 0.0 for c in ids])
             if y.sum() > 0:
-                out.append((x, y / y.sum(), sw / len(d["records"])))
+                out.append((x * keep, y / y.sum(), sw / len(d["records"])))
     return out
 
 
@@ -236,6 +238,11 @@ def main(paths: list[str]) -> int:
     variants["each side's top 2 first, then minmax"] = union_top(2)
     variants["each side's top 5 first, then minmax"] = union_top(5)
     rank = fit_listwise(query_blocks(dumps, set_weights=weights), ridge=1e-3)
+    for name, drop in (("without coverage", ("lex_cover", "cover_x_lex", "cover_sq")),
+                       ("without length and kind", ("log_len", "amendment")),
+                       ("without confidence terms", ("lex_conf_rr", "dense_conf_rr"))):
+        variants[f"learned listwise {name}"] = fit_listwise(query_blocks(dumps, set_weights=weights, drop=drop),
+                                                            ridge=1e-3)
     coefs = {m: fit_logistic(*design(dumps, m, set_weights=weights, rank=rank))
              for m in ("hybrid", "lexical")}  # 语义 mode uses the hybrid estimate (index.search)
     variants["estimate model used as a ranking"] = coefs["hybrid"]
@@ -246,7 +253,7 @@ def main(paths: list[str]) -> int:
             f = learned(fn, d["facts"]) if isinstance(fn, np.ndarray) else fn
             m = run_variant(d, f)
             cells.append(f"{m['mrr10']:.3f}/{m['r5']:.3f}/{m['r10']:.3f}/{m['r100']:.3f}")
-        print(f"{name:<32}" + "  ".join(cells))
+        print(f"{name:<42}" + "  ".join(cells))
     print("rank", "(" + ", ".join(f"{v:.4f}" for v in rank) + ")")
     for m, c in coefs.items():
         print(m, "(" + ", ".join(f"{v:.4f}" for v in c) + ")")
