@@ -83,3 +83,29 @@ def aggregate(outcomes: Sequence[QueryOutcome], ks: Sequence[int]) -> Metrics:
         mrr10=sum(mrr_at(o) for o in outcomes) / n,
         ndcg10=sum(ndcg_at(o) for o in outcomes) / n,
     )
+
+
+def per_query(row: dict, metric: str) -> float:
+    """One query's value of ``metric`` (``mrr10`` or ``r@K``) from a ``--out`` ranks line."""
+    if metric == "mrr10":
+        first = min(row["relevant_ranks"], default=None)
+        return 1.0 / first if first is not None and first <= 10 else 0.0
+    k = int(metric.removeprefix("r@"))
+    golds = row["gold_ranks"]
+    return sum(1 for r in golds if r is not None and r <= k) / len(golds) if golds else 0.0
+
+
+def paired_bootstrap(old: Sequence[float], new: Sequence[float], *, samples: int = 10000,
+                     seed: int = 0) -> tuple[float, float, float]:
+    """Mean difference new − old over paired per-query values and its 95 % percentile interval
+    (queries resampled with replacement, the same resample for both systems)."""
+    import numpy as np
+
+    a, b = np.asarray(old, dtype=float), np.asarray(new, dtype=float)
+    if a.shape != b.shape or not len(a):
+        raise ValueError("paired_bootstrap needs two equally long, non-empty lists")
+    diff = b - a
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(samples, len(diff)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(diff.mean()), float(lo), float(hi)

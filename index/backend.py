@@ -118,6 +118,10 @@ class IndexBackend(Protocol):
     def candidates(self, text: str) -> set[int] | None:
         """Ids whose tokens include every token of ``text`` (None: not known here, scan the store)."""
 
+    def evidence(self, text: str, ids: set[int]) -> "LexicalEvidence":
+        """BM25 score and idf-weighted token coverage of the clauses ``ids`` for the match text
+        ``text`` (``index.coverage``): features of the learned fusion and relevance estimate."""
+
     def id_sets(self) -> dict[str, set[int]]:
         """The clause ids each index holds (``lexical``, ``dense``), for checks against the store."""
 

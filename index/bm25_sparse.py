@@ -28,6 +28,7 @@ from typing import Iterable
 import numpy as np
 
 from index.lexical import LexicalSettings
+from index.coverage import LexicalEvidence
 from index.tokenize import Tokenizer
 
 REWEIGHT_DRIFT = 0.10
@@ -121,3 +122,28 @@ class BM25Stats:
         df = Counter(dict(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist())))
         return cls(df=df, n=int(d["n"]), total_len=int(d["total_len"]), avgdl_used=d.get("avgdl_used"),
                    generation=int(d["generation"]), ids=tuple(int(x) for x in d["ids"]))
+
+
+def text_evidence(stats: BM25Stats, query: str, texts: dict[int, str], *, tokenizer: Tokenizer,
+                  settings: LexicalSettings) -> LexicalEvidence:
+    """``index.coverage.lexical_evidence`` computed from clause texts and ``stats`` instead of a
+    local postings matrix: BM25 of each clause (the stored weights' avgdl) and the idf-weighted
+    share of the query's distinct tokens it contains."""
+    k1, b = settings.k1, settings.b
+    avgdl = stats.avgdl_used or stats.avgdl
+    idf = {}
+    for term in dict.fromkeys(tokenizer(query)):
+        df = stats.df.get(term_id(term), 0)
+        idf[term] = math.log(1.0 + (stats.n - df + 0.5) / (df + 0.5))
+    total = sum(idf.values())
+    bm25, cover = {}, {}
+    for cid, text in texts.items():
+        tokens = tokenizer(text)
+        tf = Counter(t for t in tokens if t in idf)
+        norm = k1 * (1.0 - b + b * len(tokens) / (avgdl or 1.0))
+        score = sum(idf[t] * n * (k1 + 1.0) / (n + norm) for t, n in tf.items() if stats.df.get(term_id(t), 0))
+        if score > 0:
+            bm25[cid] = float(score)
+        if total > 0:
+            cover[cid] = float(sum(idf[t] for t in tf if stats.df.get(term_id(t), 0)) / total)
+    return LexicalEvidence(bm25=bm25, cover=cover)

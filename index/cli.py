@@ -17,8 +17,8 @@ from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
 from index.api.serve import add_serve_command
 from index.fusion import MODES
-from index.hits import mark
-from index.jsonout import clauses_json, dumps, hits_json
+from index.hits import MAYBE_RELEVANT, MAYBE_SHOWN, NO_GOOD_MATCH, good_match, mark
+from index.jsonout import clauses_json, dumps, search_json
 from index.location import kb_path
 from index.recover import corrupt, is_damage
 from index.records import Filters, KBError
@@ -40,7 +40,7 @@ def _add_read_commands(sub) -> None:
     s.add_argument("--year-to", type=year, help="last year of the documents' dates")
     s.add_argument("--status", choices=["current", "superseded", "repealed", "unknown"],
                    help="only documents with this status (versions and repeals, see `versions`)")
-    s.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    s.add_argument("--json", action="store_true", help='print JSON: {"good_match", "floor", "hits": [...]}')
     c = sub.add_parser("context", help="a clause with its neighbours",
                        description="A clause with its neighbours in its document.")
     c.add_argument("clause_id", type=clause_id, help="a clause id (from `search --json`)")
@@ -74,15 +74,21 @@ def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(" ".join(args.query), k=args.k, mode=args.mode, filters=filters)
+    floor = kb.settings.search.floor
+    good = good_match(hits, floor=floor)
     if args.json:
-        out.write(dumps(hits_json(hits)))
+        out.write(dumps(search_json(hits, floor=floor)))
         return 0
     if not hits:
         out.write("no matching clauses\n")
         return 0
+    if not good:  # the best few are still shown: the estimate is a guide, not a verdict
+        out.write(f"{NO_GOOD_MATCH}；{MAYBE_RELEVANT}：\n\n")
+        hits = hits[:MAYBE_SHOWN]
     left, right = _marks(out.isatty())
     for h in hits:
-        out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}, clause {h.clause_id}]\n")
+        est = f", 相关度 {h.relevance:.2f}" if h.relevance is not None else ""
+        out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}{est}, clause {h.clause_id}]\n")
         out.write(f"   {mark(h.text, h.matched, left=left, right=right)}\n\n")
     return 0
 

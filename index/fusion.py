@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Sequence
 
+from index.doc_kinds import ClauseFacts
+from index.learned import learned_ranking
 from index.records import Scored
 
 
@@ -25,6 +27,7 @@ class FusionMethod(StrEnum):
 
     MINMAX = "minmax"
     RRF = "rrf"
+    LEARNED = "learned"
 
 
 def parse_mode(mode: str) -> Mode:
@@ -44,24 +47,35 @@ class SearchSettings:
     rank fusion with constant ``rrf_k``). ``candidates``: depth of the lexical and dense lists
     fed to fusion. Defaults chosen on the train halves of three eval sets (docs/EVALUATION.md):
     min-max 0.5/0.5 over 200 candidates beat RRF k=60 on MRR@10 on every set.
+
+    ``learned`` (the default since issue 15): a logistic model over both lists' scores and ranks,
+    their agreement and confidence, clause length and document kind (``index.learned``); on the
+    train halves it beat min-max 0.5/0.5 on MRR@10 by +0.022 (STARD) and +0.011 (NCP), lost one
+    query of 37 on the own set (docs/EVALUATION.md, "Search quality (issue 15)"). ``floor``: a
+    result set whose best relevance estimate is below it is "no good match" (``index.hits.good_match``).
     """
 
-    fusion: FusionMethod = FusionMethod.MINMAX
+    fusion: FusionMethod = FusionMethod.LEARNED
     rrf_k: int = 10
     candidates: int = 200
     lexical_weight: float = 0.5
     dense_weight: float = 0.5
+    floor: float = 0.1
 
     def __post_init__(self) -> None:
         # a name read back from JSON (or set by `--set search.fusion=rrf`) becomes the enum here
         try:
             object.__setattr__(self, "fusion", FusionMethod(self.fusion))
         except ValueError:
-            raise ValueError(f"unknown fusion {self.fusion!r}; use minmax or rrf") from None
+            raise ValueError(f"unknown fusion {self.fusion!r}; use learned, minmax or rrf") from None
 
 
-def fuse(lexical: Sequence, dense: Sequence, *, settings: SearchSettings) -> list[Scored]:
-    """Fuse two ranked lists of records with ``clause_id`` and ``score`` (see SearchSettings)."""
+def fuse(lexical: Sequence, dense: Sequence, *, settings: SearchSettings,
+         facts: dict[int, ClauseFacts] | None = None, cover: dict[int, float] | None = None) -> list[Scored]:
+    """Fuse two ranked lists of records with ``clause_id`` and ``score`` (see SearchSettings);
+    ``facts`` (length, document kind) and ``cover`` (query coverage) per candidate feed the learned fusion."""
+    if settings.fusion == FusionMethod.LEARNED:
+        return learned_ranking(lexical, dense, facts or {}, cover)
     scores: dict[int, float] = {}
     for weight, ranked in ((settings.lexical_weight, lexical), (settings.dense_weight, dense)):
         if not ranked:
@@ -80,8 +94,9 @@ def fuse(lexical: Sequence, dense: Sequence, *, settings: SearchSettings) -> lis
 
 
 def combine(lexical: Sequence[Scored], dense: Sequence[Scored], *, mode: Mode,
-            settings: SearchSettings) -> list[Scored]:
+            settings: SearchSettings, facts: dict[int, ClauseFacts] | None = None,
+            cover: dict[int, float] | None = None) -> list[Scored]:
     """The ranking a mode shows: the fused lists (hybrid), or the one list it uses."""
     if mode == Mode.HYBRID:
-        return fuse(lexical, dense, settings=settings)
+        return fuse(lexical, dense, settings=settings, facts=facts, cover=cover)
     return list(lexical if mode == Mode.LEXICAL else dense)

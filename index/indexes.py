@@ -15,6 +15,7 @@ import numpy as np
 
 from index.backend import Restriction
 from index.config import KBConfig, write_manifest
+from index.coverage import LexicalEvidence, lexical_evidence
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from index.location import DENSE_FILE, LEXICAL_FILE
@@ -135,6 +136,10 @@ class Indexes:
     def candidates(self, text: str) -> set[int]:
         """Ids whose tokens include every token of ``text`` (bigram postings of the BM25 index)."""
         return self.lexical.candidates(text)
+
+    def evidence(self, text: str, ids: set[int]) -> LexicalEvidence:
+        """BM25 and coverage of ``ids`` from the postings of the local BM25 index."""
+        return lexical_evidence(self.lexical, text, ids)
 
     def id_sets(self) -> dict[str, set[int]]:
         """The clause ids each index holds."""

@@ -10,8 +10,16 @@ from index.records import ClauseRow, DocumentRow, Hit, TargetRow
 
 
 def hits_json(hits: Iterable[Hit]) -> list[dict]:
-    """``python -m index search --json``: one object per hit (the ``Hit`` fields)."""
+    """One object per hit (the ``Hit`` fields): the ``hits`` of ``search_json``."""
     return [asdict(h) for h in hits]
+
+
+def search_json(hits: list[Hit], *, floor: float) -> dict:
+    """``python -m index search --json`` and ``GET /search``: ``{"good_match", "floor", "hits"}``;
+    ``good_match`` is false when none of the first hits' relevance estimates reaches ``floor``."""
+    from index.hits import good_match
+
+    return {"good_match": good_match(hits, floor=floor), "floor": floor, "hits": hits_json(hits)}
 
 
 def clauses_json(rows: Iterable[ClauseRow]) -> list[dict]:

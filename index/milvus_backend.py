@@ -18,12 +18,13 @@ from typing import Sequence
 import numpy as np
 
 from index.backend import Restriction, is_lite
-from index.bm25_sparse import EMPTY_DIM, BM25Stats, doc_weights, fingerprint, term_counts
+from index.bm25_sparse import EMPTY_DIM, BM25Stats, doc_weights, fingerprint, term_counts, text_evidence
 from index.config import KBConfig, write_manifest
 from index.milvus_schema import (OUTPUT, SEARCH_LIMIT, connect, create_collection, doc_fields, empty,
                                  expression, release_lite, resolved_uri)
 from index.records import KBBusy, Scored
 from index.store_api import StoreAPI
+from index.coverage import LexicalEvidence
 from index.tokenize import get_tokenizer
 
 STATS_KEY = "milvus_bm25"
@@ -243,6 +244,15 @@ class MilvusIndexes:
     def candidates(self, text: str) -> None:
         """No postings are held here: phrases are found by scanning the store."""
         return None
+
+    def evidence(self, text: str, ids: set[int]) -> LexicalEvidence:
+        """BM25 and coverage of ``ids`` from their match texts in the store and the collection's
+        BM25 statistics (the same weights the sparse vectors carry, without a Milvus call)."""
+        if not ids or self.stats is None:
+            return LexicalEvidence(bm25={}, cover={})
+        with self.store.transaction():
+            texts = self.store.match_texts(ids)
+        return text_evidence(self.stats, text, texts, tokenizer=self.tokenizer, settings=self.config.settings.lexical)
 
     def id_sets(self) -> dict[str, set[int]]:
         """The clause ids the collection holds (one row carries both the dense and the sparse vector)."""

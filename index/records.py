@@ -44,6 +44,7 @@ class Hit:
     citation: str  # 《标题》三、（五）（发文字号）第N页
     clause_id: int
     doc_id: int
+    relevance: float | None = None  # calibrated P(relevant) of the learned model (index.learned), 0–1
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ import numpy as np
 
 from index.backend import IndexBackend, Restriction
 from index.config import KBConfig
+from index.coverage import LexicalEvidence
+from index.doc_kinds import clause_facts
 from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
+from index.learned import relevance
 from index.links import demote_superseded, status_clause_ids, store_links
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
@@ -111,18 +114,26 @@ class Searcher:
             else [[] for _ in parsed]
         dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
-        fused = [promote(combine(lx, dn, mode=mode, settings=self.config.settings.search), named,
+        settings = self.config.settings.search
+        with self.store.transaction():  # length and document kind of every candidate: features of the model
+            facts = clause_facts(self.store.db, {r.clause_id for rs in lex + dense for r in rs})
+        evidence = [self.indexes.evidence(pq.match_text, {r.clause_id for r in lx + dn})
+                    for pq, lx, dn in zip(parsed, lex, dense)]
+        fused = [promote(combine(lx, dn, mode=mode, settings=settings, facts=facts, cover=ev.cover), named,
                          allowed=r.allowed, excluded=r.excluded)
-                 for lx, dn, named, r in zip(lex, dense, stating, restrictions)]
+                 for lx, dn, ev, named, r in zip(lex, dense, evidence, stating, restrictions)]
         more = [len(f) > wanted or len(lx) >= depth or len(dn) >= depth for f, lx, dn in zip(fused, lex, dense)]
         ranked = [f[:wanted] for f in fused]
+        estimates = [self._estimates(lx, dn, named, mode=mode, facts=facts, evidence=ev)
+                     for lx, dn, ev, named in zip(lex, dense, evidence, stating)]
         with self.store.transaction():
             rows = self.store.hit_rows({r.clause_id for rs in ranked for r in rs})
             # A superseded version ranks below its current one when both match (index/links.py).
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = self._chains()
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
-        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)], more
+        return [unique_hits(rs, rows, pq=pq, k=k, relevance=est)
+                for rs, pq, est in zip(ranked, parsed, estimates)], more
 
     def _chains(self) -> dict:
         """The version chains for demotion, read once per database generation (inside the caller's
@@ -131,6 +142,21 @@ class Searcher:
         if self._chains_cache is None or self._chains_cache[0] != gen:
             self._chains_cache = (gen, store_links(self.store, repeals_too=False))
         return self._chains_cache[1]
+
+    def _estimates(self, lex: list[Scored], dense: list[Scored], stating: set[int], *, mode: Mode,
+                   facts: dict, evidence: LexicalEvidence) -> dict[int, float]:
+        """Relevance estimate per candidate. In 语义 mode the dense candidates get their BM25 scores
+        (not a BM25 search: only their postings) and the 综合 estimate: the vectors alone cannot tell
+        an off-topic query from an on-topic one (cosines of e5 sit in 0.8–0.9 for both). A clause
+        stating a named indicator's value is a match by rule (index/indicator_query.py): at least the floor."""
+        if mode == Mode.SEMANTIC:
+            lex = sorted((Scored(clause_id=c, score=s) for c, s in evidence.bm25.items()), key=lambda r: -r.score)
+            mode = Mode.HYBRID
+        out = relevance(lex, dense, facts, evidence.cover, mode=mode)
+        floor = self.config.settings.search.floor
+        for c in stating:
+            out[c] = max(out.get(c, 0.0), floor)
+        return out
 
     def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
                        depth: int) -> list[list[Scored]]:

@@ -33,16 +33,20 @@ def test_search_prints_citation_then_marked_clause(corpus_kb_dir):
 def test_search_json_has_every_hit_field(corpus_kb_dir):
     r = run_here("index", "search", '"人均支出" -成渝', "--kb", str(corpus_kb_dir), "--json", "--mode", "lexical")
     assert r.returncode == 0, r.stderr
-    assert json.loads(r.stdout) == []  # the only clause with 人均支出 mentions 成渝
+    assert json.loads(r.stdout)["hits"] == []  # the only clause with 人均支出 mentions 成渝
+    assert json.loads(r.stdout)["good_match"] is False
     r = run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "2")
-    hits = json.loads(r.stdout)
+    doc = json.loads(r.stdout)
+    hits = doc["hits"]
+    assert set(doc) == {"good_match", "floor", "hits"}
     assert len(hits) == 2 and set(hits[0]) == set(Hit.__dataclass_fields__)
+    assert 0.0 <= hits[0]["relevance"] <= 1.0
     assert hits[0]["label"] == "四是" and hits[0]["rank"] == 1 and "998" in hits[0]["text"]
 
 
 def test_search_filters_on_the_command_line(corpus_kb_dir):
     r = run_here("index", "search", "公共服务", "--kb", str(corpus_kb_dir), "--json", "--year-from", "2024")
-    hits = json.loads(r.stdout)
+    hits = json.loads(r.stdout)["hits"]
     assert hits and {h["doc_title"] for h in hits} == {"聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议"}
 
 
@@ -53,7 +57,7 @@ def test_stats_and_context(corpus_kb_dir):
     assert s["clauses"] > 50 and s["sizes"]["kb.sqlite"] > 0
     text = run_here("index", "stats", "--kb", str(corpus_kb_dir)).stdout
     assert "documents   2" in text and "demo (256 dims, flat index)" in text
-    hit = json.loads(run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "1").stdout)[0]
+    hit = json.loads(run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "1").stdout)["hits"][0]
     r = run_here("index", "context", str(hit["clause_id"]), "--kb", str(corpus_kb_dir), "--n", "1")
     marked = [ln for ln in r.stdout.splitlines() if ln.startswith(">>")]
     assert marked[0].startswith(f">> [{hit['clause_id']}] 二、") and "998" in marked[1]

@@ -61,7 +61,7 @@ def test_config_json_keeps_its_keys(tmp_path):
                          "built_at", "store"]
     assert cfg["indexes"] == {"kind": "local"} and cfg["store"] == {"kind": "sqlite"}
     assert cfg["embedding"] == {"backend": "demo", "model": "demo", "dim": 256}
-    assert cfg["settings"]["search"]["fusion"] == "minmax" and cfg["counts"] == {"documents": 1, "clauses": 2}
+    assert cfg["settings"]["search"]["fusion"] == "learned" and cfg["counts"] == {"documents": 1, "clauses": 2}
 
 
 def test_an_older_format_is_refused_with_the_rebuild_command(tmp_path):

