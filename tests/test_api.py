@@ -57,7 +57,7 @@ def test_filters_and_syntax_answer_the_cli_json(client, corpus_kb_dir):
     params = [("q", '"人均支出" -咸阳'), ("mode", "lexical"), ("type", "实施方案"), ("k", "3")]
     assert client.get("/search", params=params).json() == \
         cli_json(corpus_kb_dir, "search", '"人均支出" -咸阳', "--mode", "lexical", "--type", "实施方案", "--k", "3")
-    assert client.get("/search", params={"q": "人均支出", "year": 1990}).json() == []
+    assert client.get("/search", params={"q": "人均支出", "year": 1990}).json()["hits"] == []
 
 
 @pytest.mark.slow  # the CLI opens the KB once per command: seconds
@@ -157,7 +157,9 @@ def test_an_unreadable_upload_is_422_and_its_bytes_removed(writable):
 def test_openapi_lists_every_endpoint(client):
     spec = client.get("/openapi.json").json()
     assert {(p, m) for p, ops in spec["paths"].items() for m in ops} == ENDPOINTS
-    assert spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]
+    assert spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] \
+        == {"$ref": "#/components/schemas/SearchOut"}
+    assert set(spec["components"]["schemas"]["SearchOut"]["properties"]) == {"good_match", "floor", "hits"}
     assert client.get("/docs").status_code == 200
 
 

@@ -131,11 +131,11 @@ def test_a_closed_pipe_ends_a_search_quietly(corpus_kb_dir, command):
 def test_a_query_may_start_with_an_exclusion(corpus_kb_dir):
     kb = str(corpus_kb_dir)
     plain = run_here("index", "search", "公共服务", "--kb", kb, "--json", "--mode", "lexical", "--k", "50")
-    excluded = [h for h in json.loads(plain.stdout) if "咸阳" not in h["text"]]
-    assert 0 < len(excluded) < len(json.loads(plain.stdout))  # the exclusion matters
+    excluded = [h for h in json.loads(plain.stdout)["hits"] if "咸阳" not in h["text"]]
+    assert 0 < len(excluded) < len(json.loads(plain.stdout)["hits"])  # the exclusion matters
     for args in (["-咸阳", "公共服务", "--kb", kb], ["-咸阳 公共服务", "--kb", kb], ["--kb", kb, "--", "-咸阳", "公共服务"],
                  ["--kb", kb, "--", "-咸阳 公共服务"]):
         r = run_here("index", "search", *args, "--json", "--mode", "lexical", "--k", "50") if args[0] != "--kb" \
             else run_here("index", "search", "--json", "--mode", "lexical", "--k", "50", *args)
         assert r.returncode == 0, (args, r.stderr)
-        assert [h["clause_id"] for h in json.loads(r.stdout)] == [h["clause_id"] for h in excluded], args
+        assert [h["clause_id"] for h in json.loads(r.stdout)["hits"]] == [h["clause_id"] for h in excluded], args
