@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evaluation import eval_cli
+from evaluation import eval_cli, lexicon
 from evaluation.bench import cli as bench_cli
 from evaluation.bench import page, parse
 from evaluation.sets import cli as sets_cli
@@ -17,6 +17,7 @@ from evaluation.targets_cli import TARGETS_BENCH, TARGETS_EVAL
 
 COMMANDS = {
     "eval": eval_cli,
+    "lexicon": lexicon,
     "bench": bench_cli,
     "sets": sets_cli,
     "parse-bench": parse,

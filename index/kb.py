@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from index.analyse import QueryAnalysis
 from index.config import KBConfig, KBSettings, check_format, read_manifest, write_manifest
 from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, Embedder, get_embedder
@@ -181,6 +182,11 @@ class KnowledgeBase:
         with self._lock:
             return self._searcher.search(queries, k=k, mode=mode, filters=filters,
                                          encode_queries=lambda texts: self.embedder.encode_queries(texts))
+
+    def analyse(self, query: str) -> QueryAnalysis:
+        """What search makes of ``query``: question forms, named documents, expansion terms (也检索了)."""
+        with self._lock:
+            return self._searcher.analyse([query])[0]
 
     def _containing(self, needle: str) -> set[int]:
         """Ids of the clauses whose match text contains ``needle`` (the phrase lookup; tests compare it with a scan)."""

@@ -45,7 +45,8 @@ def test_search_json_has_every_hit_field(corpus_kb_dir):
     assert json.loads(r.stdout) == []  # the only clause with 人均支出 mentions 成渝
     r = run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "2")
     hits = json.loads(r.stdout)
-    assert len(hits) == 2 and set(hits[0]) == set(Hit.__dataclass_fields__)
+    # every Hit field, plus the query's analysis (index/analyse.py) on each hit
+    assert len(hits) == 2 and set(hits[0]) == set(Hit.__dataclass_fields__) | {"also_searched", "named_documents"}
     assert hits[0]["label"] == "四是" and hits[0]["rank"] == 1 and "998" in hits[0]["text"]
 
 
