@@ -104,6 +104,12 @@ class QueryAnalysis:
         """Document ids whose clauses are boosted (a name found without 《》)."""
         return tuple(sorted({d for n in self.named if not n.quoted for d in n.doc_ids}))
 
+    def notes(self) -> tuple[str, ...]:
+        """What the analysis changed, in words for the user: 也检索了 (expansions) and the named documents."""
+        lines = ["也检索了：" + "、".join(self.also_searched)] if self.expansions else []
+        lines += [("限定文件：" if n.quoted else "优先文件：") + f"《{n.title}》" for n in self.named]
+        return tuple(lines)
+
     def to_dict(self) -> dict:
         """JSON form for ``search --json``."""
         return {"question_forms": list(self.question_forms), "also_searched": list(self.also_searched),

@@ -69,13 +69,14 @@ def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
     hits = kb.search(args.query, k=args.k, mode=args.mode, filters=filters)
-    analysis = kb.analyse(args.query).to_dict()
+    analysis = kb.analyse(args.query)
     if args.json:  # the query's analysis rides on every hit: the output stays an array of hits
-        rows = [{**asdict(h), "also_searched": analysis["also_searched"],
-                 "named_documents": analysis["named_documents"]} for h in hits]
+        extra = analysis.to_dict()
+        rows = [{**asdict(h), "also_searched": extra["also_searched"],
+                 "named_documents": extra["named_documents"]} for h in hits]
         out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0
-    for line in analysis_lines(analysis):
+    for line in analysis.notes():
         out.write(line + "\n")
     if not hits:
         out.write("no matching clauses\n")
@@ -85,16 +86,6 @@ def _search(kb, args, out) -> int:
         out.write(f"{h.rank}. {h.citation}  [{h.score:.4f}, clause {h.clause_id}]\n")
         out.write(f"   {mark(h.text, h.matched, left=left, right=right)}\n\n")
     return 0
-
-
-def analysis_lines(analysis: dict) -> list[str]:
-    """What the query analyser did, for the text output: 也检索了 (expansions) and the named documents."""
-    lines = []
-    if analysis["also_searched"]:
-        lines.append("也检索了：" + "、".join(analysis["also_searched"]))
-    for n in analysis["named_documents"]:
-        lines.append(("限定文件：" if n["restricted"] else "优先文件：") + f"《{n['title']}》")
-    return lines
 
 
 def _stats(kb, args, out) -> int:

@@ -105,3 +105,16 @@ def test_expansion_finds_the_document_word_and_the_cli_says_so(tiny_kb_dir, demo
     assert r.stdout.splitlines()[0] == "也检索了：噪声"
     r = run_here("index", "search", "物业管理条例 业主", "--kb", str(tiny_kb_dir), "--k", "1", "--mode", "lexical")
     assert r.stdout.splitlines()[0] == "优先文件：《物业管理条例》"
+
+
+def test_search_page_shows_the_expansion_under_the_box(tiny_kb_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    monkeypatch.setenv("POLICY_KB", str(tiny_kb_dir))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["q"] = "装修噪音怎么办"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "也检索了：噪声" in [c.value for c in at.caption]
