@@ -29,6 +29,7 @@ from evaluation.queries import EvalQuery, load_queries
 HELP = "build the query-expansion lexicon from train splits"
 DESCRIPTION = "Mine everyday-word → document-term pairs from train questions and their gold passages."
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+MAX_SYNONYM_CHARS, MAX_GROUP = 4, 12
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -126,14 +127,14 @@ def mined_pairs(cands, wv: WordVectors, *, min_count: int, min_cos: float, high_
 def synonym_pairs(path: Path, targets: set[str], wv: WordVectors, *, high_cos: float) -> dict:
     """Pairs from cnsyn's groups whose term is a document (gold) word, above ``high_cos``."""
     pairs = {}
-    wanted = []
+    wanted: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        group = [w for w in line.split() if _CJK_WORD.match(w)]
-        hits = [g for g in group if g in targets]
-        for t in hits:
-            for w in group:
-                if w != t and w not in t and t not in w:
-                    wanted.append((w, t))
+        # short words of small groups: the big groups are encyclopaedia lists (卦 names, colours)
+        group = [w for w in line.split() if _CJK_WORD.match(w) and len(w) <= MAX_SYNONYM_CHARS]
+        if len(group) > MAX_GROUP:
+            continue
+        for t in (g for g in group if g in targets):
+            wanted += [(w, t) for w in group if w != t and w not in t and t not in w]
     wv.ensure({w for w, _ in wanted} | {t for _, t in wanted})
     for w, t in wanted:
         c = wv.cos(w, t)

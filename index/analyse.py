@@ -157,11 +157,15 @@ class DocumentNames:
     def find(self, text: str) -> tuple[NamedDocument, ...]:
         """Documents named in ``text``: 《》 quoted names (restricting) and bare names (boosting)."""
         found: dict[str, NamedDocument] = {}
-        for m in _QUOTED_RE.finditer(text):
-            name = m.group(1).strip()
-            key = name if name in self.by_name else name.removeprefix(_PRC)
+        quoted = [m.group(1).strip() for m in _QUOTED_RE.finditer(text)]
+        keys = [q if q in self.by_name else q.removeprefix(_PRC) for q in quoted]
+        # restrict only when every quoted title is in the KB: a question quoting a law the KB lacks
+        # may find its answer elsewhere, so the known ones are then boosted instead
+        restrict = all(k in self.by_name for k in keys)
+        for name, key in zip(quoted, keys):
             if key in self.by_name:
-                found[key] = NamedDocument(name=name, title=self.title_of[key], doc_ids=self.by_name[key], quoted=True)
+                found[key] = NamedDocument(name=name, title=self.title_of[key], doc_ids=self.by_name[key],
+                                           quoted=restrict)
         if self._pattern is not None:
             for m in self._pattern.finditer(_QUOTED_RE.sub(" ", text)):
                 name = m.group(0)

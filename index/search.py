@@ -64,7 +64,8 @@ class Searcher:
                 base = by_status if base is None else base & by_status
             restrictions = [self.restriction(pq, self._scoped(an, base)) for pq, an in zip(parsed, analyses)]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
-            boosted = [self.store.clause_ids_of_docs(an.boosted) if an.boosted else set() for an in analyses]
+            boost = self.config.settings.query.named_boost > 0
+            boosted = [self.store.clause_ids_of_docs(an.boosted) if boost and an.boosted else set() for an in analyses]
         wanted = k + DUPLICATE_MARGIN
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
         lex = self._lexical_lists(analyses, restrictions, depth=depth, boosted=boosted) if mode != Mode.SEMANTIC \

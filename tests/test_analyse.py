@@ -57,6 +57,9 @@ def test_named_documents_bare_boost_and_quoted_restrict():
     quoted = analyser().analyse(parse_query("《物业管理条例》业主"), settings=QuerySettings())
     assert quoted.named == (NamedDocument(name="物业管理条例", title="物业管理条例", doc_ids=(1,), quoted=True),)
     assert quoted.restricted_to == (1,) and quoted.lexical_terms == ("业主",)
+    # a quoted title the KB lacks: the known one is boosted, not a restriction
+    partly = analyser().analyse(parse_query("《物业管理条例》《铁路法》业主"), settings=QuerySettings())
+    assert partly.restricted_to == () and partly.boosted == (1,)
 
 
 def test_lexicon_file_reading(tmp_path):
