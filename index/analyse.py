@@ -45,8 +45,8 @@ class QuerySettings:
     docs/EVALUATION.md "Query understanding")."""
 
     strip_questions: bool = True
-    expansion_weight: float = 0.0  # an expansion term's BM25 weight relative to the query's own words
-    named_boost: float = 0.0  # added to a named document's clauses, as a share of the best fused score
+    expansion_weight: float = 0.4  # an expansion term's BM25 weight relative to the query's own words
+    named_boost: float = 0.2  # added to a named document's clauses, as a share of the best fused score
     named_depth: int = 20  # clauses of a named document added to each candidate list
 
 
