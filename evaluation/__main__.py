@@ -1,4 +1,4 @@
-"""``python -m evaluation eval|bench|sets|parse-bench|page-bench|targets-eval|targets-bench``: the research commands, one entry.
+"""``python -m evaluation eval|lexicon|bench|sets|parse-bench|page-bench|targets-eval|targets-bench``: the research commands, one entry.
 
 Each sub-command lives in its own module, which gives ``HELP`` (one line for this list),
 ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> exit code``. The modules import the

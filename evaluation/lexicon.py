@@ -34,8 +34,8 @@ MAX_SYNONYM_CHARS, MAX_GROUP = 4, 12
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``python -m evaluation lexicon``."""
-    p.add_argument("--sets", nargs="+", default=["/work/kbs/stard.jsonl", "/work/kbs/ncp.jsonl"],
-                   help="labelled query sets (only their train halves are read)")
+    p.add_argument("--sets", nargs="+", default=["artifacts/eval/stard.jsonl", "artifacts/eval/ncp.jsonl"],
+                   help="labelled query sets, as built by `python -m evaluation sets stard|ncp` (train halves only)")
     p.add_argument("--out", default="index/data/lexicon.tsv", help="lexicon file to write")
     p.add_argument("--model", default="e5-int8", help="embedder for word similarity")
     p.add_argument("--min-count", type=int, default=2)
