@@ -121,3 +121,19 @@ def test_search_page_shows_the_expansion_under_the_box(tiny_kb_dir, monkeypatch)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "也检索了：噪声" in [c.value for c in at.caption]
+
+
+def test_lexicon_miner_pairs_a_missing_question_word_with_the_nearest_gold_word():
+    from evaluation.lexicon import mine_candidates, mined_pairs
+    from evaluation.queries import EvalQuery
+
+    qs = [EvalQuery(qid=str(i), query="社保怎么交？", gold=("用人单位应当依法为职工办理社会保险。",)) for i in range(2)]
+    cands = mine_candidates(qs, frozenset())
+    assert cands[0][0] == "社保" and "社会保险" in cands[0][1]
+
+    class Vectors:  # 社保 is near 社会保险 only
+        def cos(self, a, b):
+            return 0.97 if {a, b} == {"社保", "社会保险"} else 0.5
+
+    assert mined_pairs(cands, Vectors(), min_count=2, min_cos=0.93, high_cos=0.99) == {("社保", "社会保险"): 0.97}
+    assert mined_pairs(cands[:1], Vectors(), min_count=2, min_cos=0.93, high_cos=0.99) == {}  # seen once, not high
