@@ -36,7 +36,8 @@ class Searcher:
         self.store = store
         self.indexes = indexes
         self.targets = targets  # a query naming an indicator ranks the clauses stating its value first
-        self.named_docs = NamedDocs(store=store, indexes=indexes, kb_dir=config.path)  # document names and the lexicon, per generation
+        # the query analyser's document names and lexicon, rebuilt per database generation
+        self.named_docs = NamedDocs(store=store, indexes=indexes, kb_dir=config.path)
 
     def analyse(self, queries: Sequence[str]) -> list[QueryAnalysis]:
         """What the query analyser makes of each query (question forms, named documents, expansions)."""
