@@ -2,6 +2,7 @@
 lexical and dense candidate lists, fuse them per mode, and turn the best into hits."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -81,7 +82,10 @@ class Searcher:
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = store_links(self.store, repeals_too=False)  # once per batch, not per query
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
-        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, parsed)]
+        # a hit marks the expansion terms it contains too (也检索了: the words it was found by)
+        marked = [replace(pq, terms=pq.terms + an.also_searched) if an.expansions else pq
+                  for pq, an in zip(parsed, analyses)]
+        return [unique_hits(rs, rows, pq=pq, k=k) for rs, pq in zip(ranked, marked)]
 
     def _scoped(self, an: QueryAnalysis, base: set[int] | None) -> set[int] | None:
         """``base`` narrowed to the documents a 《》 quoted name restricts the query to."""

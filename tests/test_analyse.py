@@ -103,6 +103,7 @@ def test_expansion_finds_the_document_word_and_the_cli_says_so(tiny_kb_dir, demo
         assert kb.analyse("装修噪音怎么办").also_searched == ("噪声",)
         hits = kb.search("装修噪音怎么办", k=1, mode="lexical")
     assert hits[0].citation == "《城市环境噪声污染防治办法》第二条"
+    assert "噪声" in hits[0].matched  # the expansion term is marked in the hit
     r = run_here("index", "search", "装修噪音怎么办", "--kb", str(tiny_kb_dir), "--k", "1", "--mode", "lexical")
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[0] == "也检索了：噪声"
