@@ -1,4 +1,4 @@
-"""``python -m evaluation eval|bench|sets|parse-bench|page-bench|api-bench|targets-eval|targets-bench``: the research commands, one entry.
+"""``python -m evaluation eval|lexicon|bench|sets|parse-bench|page-bench|api-bench|crash-bench|targets-eval|targets-bench``: the research commands, one entry.
 
 Each sub-command lives in its own module, which gives ``HELP`` (one line for this list),
 ``DESCRIPTION``, ``add_arguments(parser)`` and ``run(args) -> exit code``. The modules import the
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evaluation import eval_cli
+from evaluation import eval_cli, lexicon
 from evaluation.bench import cli as bench_cli
 from evaluation.bench import api_load, crash, page, parse
 from evaluation.sets import cli as sets_cli
@@ -17,6 +17,7 @@ from evaluation.targets_cli import TARGETS_BENCH, TARGETS_EVAL
 
 COMMANDS = {
     "eval": eval_cli,
+    "lexicon": lexicon,
     "bench": bench_cli,
     "sets": sets_cli,
     "parse-bench": parse,

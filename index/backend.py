@@ -107,9 +107,10 @@ class IndexBackend(Protocol):
     def forget(self, *, delete_files: bool = False) -> None:
         """Drop what is held in memory (with ``delete_files``, the persisted indexes too: a rebuild)."""
 
-    def lexical_search(self, texts: Sequence[str], *, k: int,
-                       restrictions: Sequence[Restriction]) -> list[list[Scored]]:
-        """BM25 candidates of each match text ("" = none), best first."""
+    def lexical_search(self, texts: Sequence[str], *, k: int, restrictions: Sequence[Restriction],
+                       extras: Sequence[Sequence[tuple[str, float]]] | None = None) -> list[list[Scored]]:
+        """BM25 candidates of each match text ("" = none), best first; ``extras[i]``: (text, weight)
+        pairs whose weighted BM25 scores are added (the query analyser's expansion terms)."""
 
     def dense_search(self, vectors: np.ndarray, *, k: int,
                      restrictions: Sequence[Restriction]) -> list[list[Scored]]:

@@ -73,12 +73,16 @@ def _marks(tty: bool) -> tuple[str, str]:
 def _search(kb, args, out) -> int:
     filters = Filters(doc_ids=tuple(args.doc), issuers=tuple(args.issuer), doc_types=tuple(args.doc_type),
                       year_from=args.year_from, year_to=args.year_to, status=args.status)
-    hits = kb.search(" ".join(args.query), k=args.k, mode=args.mode, filters=filters)
+    query = " ".join(args.query)
+    hits = kb.search(query, k=args.k, mode=args.mode, filters=filters)
+    analysis = kb.analyse(query)
     floor = kb.settings.search.floor
     good = good_match(hits, floor=floor)
     if args.json:
-        out.write(dumps(search_json(hits, floor=floor)))
+        out.write(dumps(search_json(hits, floor=floor, analysis=analysis.to_dict())))
         return 0
+    for line in analysis.notes():
+        out.write(line + "\n")
     if not hits:
         out.write("no matching clauses\n")
         return 0

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.backend import IndexesConfig
+from index.analyse import QuerySettings
 from index.dense import DenseSettings
 from index.fusion import SearchSettings
 from index.lexical import LexicalSettings
@@ -35,6 +36,7 @@ class KBSettings:
     lexical: LexicalSettings = field(default_factory=LexicalSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
     dense: DenseSettings = field(default_factory=DenseSettings)
+    query: QuerySettings = field(default_factory=QuerySettings)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> "KBSettings":
@@ -46,7 +48,7 @@ class KBSettings:
             return kls(**{k: v for k, v in sub.items() if k in kls.__dataclass_fields__})
 
         return cls(lexical=pick(LexicalSettings, d.get("lexical")), search=pick(SearchSettings, d.get("search")),
-                   dense=pick(DenseSettings, d.get("dense")))
+                   dense=pick(DenseSettings, d.get("dense")), query=pick(QuerySettings, d.get("query")))
 
     def to_dict(self) -> dict:
         """JSON form (enum values are strings)."""

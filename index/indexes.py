@@ -121,11 +121,12 @@ class Indexes:
         return "hnsw" if self.dense is not None and self.dense.hnsw else "flat"
 
     # -- searching (the IndexBackend contract) --------------------------------
-    def lexical_search(self, texts: Sequence[str], *, k: int,
-                       restrictions: Sequence[Restriction]) -> list[list[Scored]]:
-        """BM25 candidates of each match text ("" = none), best first."""
-        return [self.lexical.search(t, k=k, allowed=r.allowed, excluded=r.excluded) if t else []
-                for t, r in zip(texts, restrictions)]
+    def lexical_search(self, texts: Sequence[str], *, k: int, restrictions: Sequence[Restriction],
+                       extras: Sequence[Sequence[tuple[str, float]]] | None = None) -> list[list[Scored]]:
+        """BM25 candidates of each match text ("" = none), best first, expansion terms added."""
+        extras = extras or [()] * len(texts)
+        return [self.lexical.search(t, k=k, allowed=r.allowed, excluded=r.excluded, extra=x) if t else []
+                for t, r, x in zip(texts, restrictions, extras)]
 
     def dense_search(self, vectors: np.ndarray, *, k: int,
                      restrictions: Sequence[Restriction]) -> list[list[Scored]]:

@@ -14,12 +14,14 @@ def hits_json(hits: Iterable[Hit]) -> list[dict]:
     return [asdict(h) for h in hits]
 
 
-def search_json(hits: list[Hit], *, floor: float) -> dict:
-    """``python -m index search --json`` and ``GET /search``: ``{"good_match", "floor", "hits"}``;
-    ``good_match`` is false when none of the first hits' relevance estimates reaches ``floor``."""
+def search_json(hits: list[Hit], *, floor: float, analysis: dict) -> dict:
+    """``python -m index search --json`` and ``GET /search``: ``{"good_match", "floor", "analysis",
+    "hits"}``; ``good_match`` is false when none of the first hits' relevance estimates reaches
+    ``floor``; ``analysis`` is ``QueryAnalysis.to_dict()`` (question forms, also searched, named documents)."""
     from index.hits import good_match
 
-    return {"good_match": good_match(hits, floor=floor), "floor": floor, "hits": hits_json(hits)}
+    return {"good_match": good_match(hits, floor=floor), "floor": floor, "analysis": analysis,
+            "hits": hits_json(hits)}
 
 
 def clauses_json(rows: Iterable[ClauseRow]) -> list[dict]:

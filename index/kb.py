@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
+from index.analyse import QueryAnalysis
 from index.backend import IndexesConfig
 from index.backends import make_indexes
 from index.config import KBConfig, KBSettings, check_format, read_manifest, write_manifest
@@ -211,6 +212,11 @@ class KnowledgeBase:
         with self._lock:
             return self._searcher.search(queries, k=k, mode=mode, filters=filters,
                                          encode_queries=lambda texts: self.embedder.encode_queries(texts))
+
+    def analyse(self, query: str) -> QueryAnalysis:
+        """What search makes of ``query``: question forms, named documents, expansion terms (也检索了)."""
+        with self._lock:
+            return self._searcher.analyse([query])[0]
 
     def _containing(self, needle: str) -> set[int]:
         """Ids of the clauses whose match text contains ``needle`` (the phrase lookup; tests compare it with a scan)."""

@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -151,10 +151,13 @@ class LexicalIndex:
         return out
 
     def search(self, query: str, *, k: int = 10, allowed: set[int] | None = None,
-               excluded: set[int] | None = None) -> list[Scored]:
-        """Top ``k`` clauses with a positive BM25 score, restricted to ``allowed`` minus ``excluded``."""
+               excluded: set[int] | None = None, extra: Sequence[tuple[str, float]] = ()) -> list[Scored]:
+        """Top ``k`` clauses with a positive BM25 score, restricted to ``allowed`` minus ``excluded``;
+        ``extra`` (text, weight) pairs add their weighted BM25 scores (query expansion terms)."""
         mask = self.mask(allowed=allowed, excluded=excluded)
         s = self.scores(query, mask=mask)
+        for text, weight in extra:
+            s += np.float32(weight) * self.scores(text, mask=mask)
         pos = np.flatnonzero(s > 0)
         if len(pos) == 0:
             return []

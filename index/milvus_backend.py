@@ -215,12 +215,17 @@ class MilvusIndexes:
             self._ensure_collection()
 
     # -- searching -----------------------------------------------------------
-    def lexical_search(self, texts: Sequence[str], *, k: int,
-                       restrictions: Sequence[Restriction]) -> list[list[Scored]]:
-        """BM25 candidates of each match text: idf-weighted query terms against the stored weights."""
+    def lexical_search(self, texts: Sequence[str], *, k: int, restrictions: Sequence[Restriction],
+                       extras: Sequence[Sequence[tuple[str, float]]] | None = None) -> list[list[Scored]]:
+        """BM25 candidates of each match text: idf-weighted query terms against the stored weights;
+        an expansion term's idf weights, times its weight, are added to the query vector (the inner
+        product is linear, so this is the local index's weighted sum of BM25 scores)."""
         out = []
-        for text, r in zip(texts, restrictions):
+        for text, r, extra in zip(texts, restrictions, extras or [()] * len(texts)):
             weights = self.stats.query_weights(text, self.tokenizer) if text and self.stats else {}
+            for term, w in (extra if weights else ()):
+                for tid, idf in self.stats.query_weights(term, self.tokenizer).items():
+                    weights[tid] = weights.get(tid, 0.0) + w * idf
             out.append(self._search([weights], "sparse", k=k, r=r) if weights and not empty(r) else [])
         return out
 

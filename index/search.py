@@ -3,10 +3,12 @@ lexical and dense candidate lists, fuse them per mode, and turn the best into hi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import numpy as np
 
+from index.analyse import QueryAnalysis
 from index.backend import IndexBackend, Restriction
 from index.config import KBConfig
 from index.coverage import LexicalEvidence
@@ -15,6 +17,7 @@ from index.fusion import Mode, combine, parse_mode
 from index.hits import unique_hits
 from index.learned import relevance
 from index.links import demote_superseded, status_clause_ids, store_links
+from index.named import NamedDocs, boost_named, merge_lists
 from index.indicator_query import promote
 from index.query import ParsedQuery, cjk_runs, parse_query
 from index.records import Filters, Hit, QueryRejected, Scored
@@ -75,6 +78,14 @@ class Searcher:
         self.indexes = indexes
         self.targets = targets  # a query naming an indicator ranks the clauses stating its value first
         self._chains_cache: tuple[int, dict] | None = None  # (generation, version chains)
+        # the query analyser's document names and lexicon, rebuilt per database generation
+        self.named_docs = NamedDocs(store=store, indexes=indexes, kb_dir=config.path)
+
+    def analyse(self, queries: Sequence[str]) -> list[QueryAnalysis]:
+        """What the query analyser makes of each query (question forms, named documents, expansions)."""
+        self.indexes.refresh()
+        analyser = self.named_docs.analyser()
+        return [analyser.analyse(parse_query(clean_text(q)), settings=self.config.settings.query) for q in queries]
 
     def search(self, queries: Sequence[str], *, k: int, mode: str, filters: Filters,
                encode_queries: EncodeQueries) -> list[list[Hit]]:
@@ -83,6 +94,8 @@ class Searcher:
         check_k(k)
         self.indexes.refresh()
         parsed = [parse_query(clean_text(q)) for q in queries]
+        analyser = self.named_docs.analyser()
+        analyses = [analyser.analyse(pq, settings=self.config.settings.query) for pq in parsed]
         if self.targets is not None:
             self.targets.sync(strict=False)
         with self.store.transaction():
@@ -91,37 +104,51 @@ class Searcher:
             if filters.status:  # documents' status is computed, not stored (index/links.py)
                 by_status = status_clause_ids(self.store, filters.status)
                 base = by_status if base is None else base & by_status
-            restrictions = [self.restriction(pq, base, filters=filters, by_status=by_status) for pq in parsed]
+            restrictions = [self.restriction(pq, *self._scoped(an, base, by_status), filters=filters)
+                            for pq, an in zip(parsed, analyses)]
             stating = [self.targets.stating(pq) if self.targets is not None else set() for pq in parsed]
+            boost = self.config.settings.query.named_boost > 0
+            boosted = [self.store.clause_ids_of_docs(an.boosted) if boost and an.boosted else set() for an in analyses]
         encode = _once(encode_queries)  # a deeper retry must not embed the queries again
         hits: list[list[Hit]] = [[] for _ in parsed]
         todo, wanted = list(range(len(parsed))), k + DUPLICATE_MARGIN
         while todo:  # repeated texts are folded: fetch deeper until k distinct or the candidates run out
-            found, more = self._hits([parsed[i] for i in todo], [restrictions[i] for i in todo],
-                                     [stating[i] for i in todo], k=k, wanted=wanted, mode=mode, encode=encode)
+            pick = lambda xs: [xs[i] for i in todo]  # noqa: E731
+            found, more = self._hits(pick(parsed), pick(analyses), pick(restrictions), pick(stating), pick(boosted),
+                                     k=k, wanted=wanted, mode=mode, encode=encode)
             for i, h in zip(todo, found):
                 hits[i] = h
             todo = [i for i, h, m in zip(todo, found, more) if len(h) < k and m]
             wanted *= 4
         return hits
 
-    def _hits(self, parsed: list[ParsedQuery], restrictions: list[Restriction], stating: list[set[int]], *,
-              k: int, wanted: int, mode: Mode, encode: EncodeQueries) -> tuple[list[list[Hit]], list[bool]]:
+    def _scoped(self, an: QueryAnalysis, base: set[int] | None,
+                by_status: set[int] | None) -> tuple[set[int] | None, set[int] | None]:
+        """``base`` and ``by_status`` narrowed to the documents a 《》 quoted name restricts the query to."""
+        if not an.restricted_to:
+            return base, by_status
+        ids = self.store.clause_ids_of_docs(an.restricted_to)
+        return (ids if base is None else base & ids), (ids if by_status is None else by_status & ids)
+
+    def _hits(self, parsed: list[ParsedQuery], analyses: list[QueryAnalysis], restrictions: list[Restriction],
+              stating: list[set[int]], boosted: list[set[int]], *, k: int, wanted: int, mode: Mode,
+              encode: EncodeQueries) -> tuple[list[list[Hit]], list[bool]]:
         """The hits of each query from its best ``wanted`` fused candidates, and whether its candidate
         lists were cut at their depth (a deeper search could find more)."""
         depth = max(wanted, self.config.settings.search.candidates) if mode == Mode.HYBRID else wanted
-        lex = self._lexical_lists(parsed, restrictions, depth=depth) if mode != Mode.SEMANTIC \
+        lex = self._lexical_lists(analyses, restrictions, boosted, depth=depth) if mode != Mode.SEMANTIC \
             else [[] for _ in parsed]
-        dense = self._dense_lists(parsed, restrictions, depth=depth, encode_queries=encode) \
+        dense = self._dense_lists(parsed, restrictions, boosted, depth=depth, encode_queries=encode) \
             if mode != Mode.LEXICAL else [[] for _ in parsed]
         settings = self.config.settings.search
         with self.store.transaction():  # length and document kind of every candidate: features of the model
             facts = clause_facts(self.store.db, {r.clause_id for rs in lex + dense for r in rs})
         evidence = [self.indexes.evidence(pq.match_text, {r.clause_id for r in lx + dn})
                     for pq, lx, dn in zip(parsed, lex, dense)]
-        fused = [promote(combine(lx, dn, mode=mode, settings=settings, facts=facts, cover=ev.cover), named,
-                         allowed=r.allowed, excluded=r.excluded)
-                 for lx, dn, ev, named, r in zip(lex, dense, evidence, stating, restrictions)]
+        share = self.config.settings.query.named_boost
+        fused = [promote(boost_named(combine(lx, dn, mode=mode, settings=settings, facts=facts, cover=ev.cover),
+                                     named, share=share), states, allowed=r.allowed, excluded=r.excluded)
+                 for lx, dn, ev, states, r, named in zip(lex, dense, evidence, stating, restrictions, boosted)]
         more = [len(f) > wanted or len(lx) >= depth or len(dn) >= depth for f, lx, dn in zip(fused, lex, dense)]
         ranked = [f[:wanted] for f in fused]
         estimates = [self._estimates(lx, dn, named, mode=mode, facts=facts, evidence=ev)
@@ -132,8 +159,11 @@ class Searcher:
             doc_of = {i: row.doc_id for i, row in rows.items()}
             chains = self._chains()
             ranked = [demote_superseded(rs, doc_of, chains) for rs in ranked]
+        # a hit marks the expansion terms it contains too (也检索了: the words it was found by)
+        marked = [replace(pq, terms=pq.terms + an.also_searched) if an.expansions else pq
+                  for pq, an in zip(parsed, analyses)]
         return [unique_hits(rs, rows, pq=pq, k=k, relevance=est)
-                for rs, pq, est in zip(ranked, parsed, estimates)], more
+                for rs, pq, est in zip(ranked, marked, estimates)], more
 
     def _chains(self) -> dict:
         """The version chains for demotion, read once per database generation (inside the caller's
@@ -158,13 +188,22 @@ class Searcher:
             out[c] = max(out.get(c, 0.0), floor)
         return out
 
-    def _lexical_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *,
-                       depth: int) -> list[list[Scored]]:
-        return self.indexes.lexical_search([pq.match_text if pq.text else "" for pq in parsed], k=depth,
-                                           restrictions=restrictions)
+    def _lexical_lists(self, analyses: list[QueryAnalysis], restrictions: list[Restriction],
+                       boosted: list[set[int]], *, depth: int) -> list[list[Scored]]:
+        texts = [an.match_text if an.match_text.strip() else "" for an in analyses]
+        extras = [an.weighted_expansions for an in analyses]
+        out = self.indexes.lexical_search(texts, k=depth, restrictions=restrictions, extras=extras)
+        named = [i for i, b in enumerate(boosted) if b and texts[i]]
+        if named:  # the named document's best clauses join the candidates
+            more = self.indexes.lexical_search([texts[i] for i in named], k=self.config.settings.query.named_depth,
+                                               restrictions=[_inside(restrictions[i], boosted[i]) for i in named],
+                                               extras=[extras[i] for i in named])
+            for i, found in zip(named, more):
+                out[i] = merge_lists(out[i], found)
+        return out
 
-    def _dense_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], *, depth: int,
-                     encode_queries: EncodeQueries) -> list[list[Scored]]:
+    def _dense_lists(self, parsed: list[ParsedQuery], restrictions: list[Restriction], boosted: list[set[int]], *,
+                     depth: int, encode_queries: EncodeQueries) -> list[list[Scored]]:
         out: list[list[Scored]] = [[] for _ in parsed]
         want = [i for i, pq in enumerate(parsed) if pq.text]
         if want:
@@ -172,10 +211,17 @@ class Searcher:
             lists = self.indexes.dense_search(qv, k=depth, restrictions=[restrictions[i] for i in want])
             for i, found in zip(want, lists):
                 out[i] = found
+            named = [row for row, i in enumerate(want) if boosted[i]]
+            if named:  # the named document's nearest clauses join the candidates
+                more = self.indexes.dense_search(qv[named], k=self.config.settings.query.named_depth,
+                                                 restrictions=[_inside(restrictions[want[r]], boosted[want[r]])
+                                                               for r in named])
+                for row, found in zip(named, more):
+                    out[want[row]] = merge_lists(out[want[row]], found)
         return out
 
-    def restriction(self, pq: ParsedQuery, base: set[int] | None, *, filters: Filters = Filters(),
-                    by_status: set[int] | None = None) -> Restriction:
+    def restriction(self, pq: ParsedQuery, base: set[int] | None, by_status: set[int] | None = None, *,
+                    filters: Filters = Filters()) -> Restriction:
         """Allowed ids (None for all) and excluded ids from filters, phrases and exclusions;
         ``narrowed`` keeps what phrases and status alone allow, for a backend that takes the
         filters as an expression."""
@@ -201,3 +247,9 @@ class Searcher:
                 return self.store.clauses_containing(needle)
             return {i for i, t in self.store.match_texts(candidates).items() if needle in t}
         return self.store.clauses_containing(needle)
+
+
+def _inside(r: Restriction, ids: set[int]) -> Restriction:
+    """``r`` narrowed to the clauses ``ids`` (a named document's)."""
+    return Restriction(allowed=ids if r.allowed is None else r.allowed & ids, excluded=r.excluded,
+                       filters=r.filters, narrowed=ids if r.narrowed is None else r.narrowed & ids)

@@ -159,7 +159,7 @@ def test_openapi_lists_every_endpoint(client):
     assert {(p, m) for p, ops in spec["paths"].items() for m in ops} == ENDPOINTS
     assert spec["paths"]["/search"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] \
         == {"$ref": "#/components/schemas/SearchOut"}
-    assert set(spec["components"]["schemas"]["SearchOut"]["properties"]) == {"good_match", "floor", "hits"}
+    assert set(spec["components"]["schemas"]["SearchOut"]["properties"]) == {"good_match", "floor", "analysis", "hits"}
     assert client.get("/docs").status_code == 200
 
 

@@ -38,7 +38,9 @@ def test_search_json_has_every_hit_field(corpus_kb_dir):
     r = run_here("index", "search", "公共服务 人均支出", "--kb", str(corpus_kb_dir), "--json", "--k", "2")
     doc = json.loads(r.stdout)
     hits = doc["hits"]
-    assert set(doc) == {"good_match", "floor", "hits"}
+    # the hits (every Hit field, with its relevance estimate), the floor, and the query's analysis (index/analyse.py)
+    assert set(doc) == {"good_match", "floor", "analysis", "hits"}
+    assert set(doc["analysis"]) == {"question_forms", "also_searched", "named_documents"}
     assert len(hits) == 2 and set(hits[0]) == set(Hit.__dataclass_fields__)
     assert 0.0 <= hits[0]["relevance"] <= 1.0
     assert hits[0]["label"] == "四是" and hits[0]["rank"] == 1 and "998" in hits[0]["text"]

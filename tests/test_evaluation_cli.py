@@ -10,8 +10,8 @@ from evaluation.__main__ import build_parser
 from evaluation.data import shared_dir
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ("eval", "bench", "sets", "parse-bench", "page-bench", "targets-eval", "targets-bench", "api-bench",
-            "crash-bench")
+COMMANDS = ("eval", "lexicon", "bench", "sets", "parse-bench", "page-bench", "targets-eval", "targets-bench",
+            "api-bench", "crash-bench")
 
 
 def test_help_lists_every_command():
@@ -33,6 +33,7 @@ def test_parse_bench_help_answers_with_its_usage_not_a_missing_path():
     ("bench", ["--kb", "--queries", "--max-queries", "--corpus", "--model", "--no-ingest", "--no-query", "--scale",
                "--hnsw-max", "--dim", "--vectors-from", "--laws-kb", "--kb-dir"]),
     ("page-bench", ["--kb", "--runs", "--no-browser"]),
+    ("lexicon", ["--sets", "--out", "--model", "--min-count", "--min-cos", "--high-cos", "--synonyms", "--fold"]),
     ("targets-eval", ["--split", "--labels", "--misses"]),
     ("targets-bench", ["--laws", "--repeat"]),
 ])

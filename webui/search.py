@@ -218,6 +218,17 @@ def _statuses(kb) -> dict[int, str]:
     return cached[1]
 
 
+def _analysis_caption(handle: KBHandle, state: SearchState) -> None:
+    """也检索了：噪声 / 优先文件：《…》 under the search box: what the query analyser added (index/analyse.py)."""
+    try:
+        with handle.use() as kb:
+            notes = kb.analyse(state.q).notes()
+    except Exception:  # the search below reports the error in words; the caption is only a hint
+        return
+    if notes:
+        st.caption(as_text(" · ".join(notes)))
+
+
 def _results(handle: KBHandle, state: SearchState) -> None:
     started = time.perf_counter()
     try:
@@ -288,6 +299,8 @@ def page() -> None:
     st.session_state[SAVED] = state
     _sync_url(state)
     st.caption(f"知识库：{len(docs)} 份文件 · {sum(d.clauses for d in docs)} 条条款")
+    if state.q and state.open_clause is None:
+        _analysis_caption(handle, state)
     if state.open_clause is not None:
         _document_view(handle, state)
     elif not state.q:

@@ -22,6 +22,7 @@ class SearchOut(BaseModel):
 
     good_match: bool
     floor: float
+    analysis: dict = Field(description="the query's analysis: question_forms, also_searched, named_documents")
     hits: list[Hit]
 
 

@@ -43,7 +43,8 @@ def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
     first, last = _years(year, year_from, year_to)
     filters = Filters(doc_ids=tuple(doc), issuers=tuple(issuer), doc_types=tuple(type), year_from=first,
                       year_to=last, status=status)
-    return search_json(base.search(q, k=k, mode=mode, filters=filters), floor=base.settings.search.floor)
+    return search_json(base.search(q, k=k, mode=mode, filters=filters), floor=base.settings.search.floor,
+                       analysis=base.analyse(q).to_dict())
 
 
 @router.get("/similar", response_model=PrecedentsOut, summary="查先例: precedents of a draft, sentence by sentence")
