@@ -50,7 +50,7 @@ def test_search_answers_the_cli_json(client, corpus_kb_dir):
     got = client.get("/search", params={"q": "公共服务 人均支出", "k": 5})
     assert got.status_code == 200
     assert got.json() == cli_json(corpus_kb_dir, "search", "公共服务 人均支出", "--k", "5")
-    assert got.json()[0]["text"].startswith(FOURTH)
+    assert got.json()["hits"][0]["text"].startswith(FOURTH)
 
 
 def test_filters_and_syntax_answer_the_cli_json(client, corpus_kb_dir):
@@ -202,7 +202,7 @@ def test_real_model_puts_the_fourth_point_first(tmp_path):
                          capture_output=True, text=True)
     assert add.returncode == 0, add.stderr
     with serving(kb) as url:
-        hits = httpx.get(url + "/search", params={"q": "公共服务 人均支出"}).json()
+        hits = httpx.get(url + "/search", params={"q": "公共服务 人均支出"}).json()["hits"]
         missing = httpx.get(url + "/clauses/999999")
     assert hits[0]["text"].startswith(FOURTH)
     assert (hits[0]["label"], hits[0]["path"]) == ("四是", ["二、西安—咸阳一体化经济发展面临的机遇和问题"])
@@ -220,15 +220,15 @@ def test_token_write_cycle_upload_search_delete(tmp_path):
     auth = {"Authorization": "Bearer s3cret"}
     query = {"q": "教育领域人均支出998元", "mode": "lexical"}
     with serving(kb, token="s3cret") as url:
-        assert httpx.get(url + "/search", params=query).json()[0]["doc_id"] == 1
+        assert httpx.get(url + "/search", params=query).json()["hits"][0]["doc_id"] == 1
         assert httpx.post(url + "/documents", files={"file": (STUDY.name, STUDY.read_bytes())}).status_code == 401
         refused = httpx.post(url + "/documents", headers=auth, files={"file": ("x.exe", b"MZ")})
         up = httpx.post(url + "/documents", headers=auth, files={"file": (STUDY.name, STUDY.read_bytes())}, timeout=120)
         assert up.status_code == 200, up.text
         doc = up.json()["document"]
-        first = httpx.get(url + "/search", params=query).json()[0]
+        first = httpx.get(url + "/search", params=query).json()["hits"][0]
         gone = httpx.delete(url + f"/documents/{doc['doc_id']}", headers=auth)
-        after = httpx.get(url + "/search", params=query).json()
+        after = httpx.get(url + "/search", params=query).json()["hits"]
         missing = httpx.get(url + f"/documents/{doc['doc_id']}")
     assert refused.status_code == 400 and ".exe" in refused.json()["error"]
     assert (doc["doc_id"], doc["title"]) == (2, "聚焦高质量发展 聚力一体化进程 纵深推进西安—咸阳一体化建设的思考建议")

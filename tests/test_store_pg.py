@@ -210,7 +210,7 @@ def test_cli_add_creates_a_postgresql_kb(tmp_path, pg_database, kbs):
     assert json.loads((kb_dir / "config.json").read_text("utf-8"))["store"] == {"kind": "postgresql", "dsn": dsn}
     out = subprocess.run([sys.executable, "-m", "index", "search", "公共服务 人均支出", "--kb", str(kb_dir), "--json",
                           "--k", "3"], cwd=ROOT, capture_output=True, text=True, check=True)
-    got = [h["clause_id"] for h in json.loads(out.stdout)]
+    got = [h["clause_id"] for h in json.loads(out.stdout)["hits"]]
     assert got == [h.clause_id for h in lite.search("公共服务 人均支出", k=3)]
     busy = subprocess.run([sys.executable, "-m", "index", "add", str(CORPUS), "--kb", str(kb_dir), "--store",
                            "sqlite"], cwd=ROOT, capture_output=True, text=True)
