@@ -62,13 +62,20 @@ def seed_if_empty(handle: KBHandle, *, progress: Callable[[int, int, str], None]
             return kb.ingest(sources, progress=progress)
 
 
+def progress_text(text: str, done: int, total: int, source: str) -> str:
+    """The bar's line: ``text 已向量化 N/M 条 · file`` (M = clauses of the files read so far)."""
+    name = f" · {Path(source).name}" if source else ""
+    return f"{text} 已向量化 {done}/{total} 条{name}"
+
+
 def progress_bar(text: str) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
-    """An ``st.progress`` bar and the ``progress(done, total, source)`` callback that moves it;
-    the second function removes the bar."""
+    """An ``st.progress`` bar and the ``progress(done, total, source)`` callback that moves it
+    (clauses embedded of the clauses known so far, see ``index.progress``); the second
+    function removes the bar."""
     bar = st.progress(0, text=text)
 
     def update(done: int, total: int, source: str) -> None:
-        fraction = min(max(done / total, 0.0), 1.0) if total else 1.0
-        bar.progress(fraction, text=as_text(f"{text} {done}/{total} {Path(source).name}"))
+        fraction = min(max(done / total, 0.0), 1.0) if total else 0.0
+        bar.progress(fraction, text=as_text(progress_text(text, done, total, source)))
 
     return update, bar.empty
