@@ -16,6 +16,7 @@ from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
+from index.e5onnx import add_model_command
 from index.fusion import MODES
 from index.hits import mark
 from index.records import Filters, KBError
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_write_commands(sub, kb_arg=kb_arg)
     add_precedent_commands(sub)
     add_link_commands(sub, kb_arg=kb_arg)
+    add_model_command(sub)
     return parser
 
 

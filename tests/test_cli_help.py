@@ -22,6 +22,7 @@ OPTIONS = {
     "refs": ["doc_id", "--kb", "--json"],
     "versions": ["doc_id", "--kb", "--json"],
     "compare": ["doc_a", "doc_b", "--kb", "--json"],
+    "model": ["prepare", "--variant", "--source", "--cache", "--force"],
 }
 
 
