@@ -62,6 +62,21 @@ def default_workers() -> int:
     return 1 if cores >= 2 else 0
 
 
+def _worker_started() -> None:
+    """In each parse worker: stop the OCR pool a scanned file may start before the worker exits.
+    A multiprocessing child joins its non-daemon children before its atexit hooks run, so the
+    OCR processes would wait for a stop signal that never comes, and the worker for them."""
+    from multiprocessing import util
+
+    util.Finalize(None, _stop_ocr, exitpriority=10)  # runs before that join
+
+
+def _stop_ocr() -> None:
+    pool = sys.modules.get("ingest.ocr.pool")  # loaded only if this worker read a scan
+    if pool is not None:
+        pool.shutdown()
+
+
 def _total_bytes(paths: Sequence[Path]) -> int:
     total = 0
     for path in paths:
@@ -108,7 +123,8 @@ def _submit(workers: int, path: Path) -> Future:
     global _POOL, _POOL_WORKERS
     if _POOL is None or _POOL_WORKERS != workers:
         shutdown()
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_worker_started)
         _POOL_WORKERS = workers
     with _bare_main():
         return _POOL.submit(parse_one, path)
