@@ -42,9 +42,12 @@ class KBHandle:
 @st.cache_resource(show_spinner="正在加载知识库和向量模型…")
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
+    # load jieba's dictionary, the indexes and the embedding model now, not on the first query;
+    # the dictionary in a thread while the model loads (or is prepared, on a first start)
+    words = threading.Thread(target=jieba.initialize, name="jieba-initialize", daemon=True)
+    words.start()
     kb = KnowledgeBase.open(path, create=True)
-    # load jieba's dictionary, the indexes and the embedding model now, not on the first query
-    jieba.initialize()
+    words.join()
     kb.search("公共服务 人均支出", k=1)
     return KBHandle(path=path, kb=kb)
 
