@@ -31,7 +31,11 @@ from pathlib import Path
 from ingest.records import IngestError, ParsedDocument
 
 WORKERS_ENV = "POLICY_PARSE_WORKERS"
-AHEAD = 2  # files parsed ahead of the one being embedded, per worker: bounds the memory held
+# files parsed ahead of the one being embedded, per worker. Far enough that the worker keeps
+# reading while a long file embeds (a scan's OCR then overlaps the texts before it: with 2
+# files ahead, realdocs waited 266 s for the parser, ~all of the scan); the parsed documents
+# are held until the batch's one write transaction anyway, so this costs no extra memory
+AHEAD = 64
 CRASHED = "the parser process stopped while reading this file (crash or out of memory)"
 # below this many bytes to parse (e.g. corpus/: two texts, 48 kB, 0.7 s) the batch is parsed in
 # this process: a worker's start-up (~1-2 s: Python and the reader libraries) would cost more
