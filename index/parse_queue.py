@@ -178,6 +178,15 @@ class ParseQueue:
                 return
             self._pending.append((path, _submit(self.workers, path)))
 
+    def clauses_ahead(self) -> int:
+        """Clauses of the files parsed already but not yet taken (for a progress total)."""
+        total = 0
+        for _, future in self._pending:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                doc = future.result().doc
+                total += len(doc.clauses) if doc is not None else 0
+        return total
+
     def _restart(self) -> None:
         """After a worker died: a new pool, and the files already queued submitted to it again."""
         shutdown()

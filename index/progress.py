@@ -1,8 +1,9 @@
 """Ingestion progress counted in clauses, not files.
 
 The callback an ingestion takes is ``progress(done, total, source)``: ``done`` = clauses
-embedded (or found already embedded) so far, ``total`` = clauses of the files parsed so far
-(it grows as the parser gets ahead; unchanged and failed files add nothing), ``source`` = the
+embedded (or found already embedded) so far, ``total`` = clauses of the files parsed so far,
+including those the parser has read ahead (it grows as the parser goes on; unchanged and
+failed files add nothing), ``source`` = the
 file being embedded. ``done`` never decreases and ends equal to ``total``.
 """
 from __future__ import annotations
@@ -15,17 +16,21 @@ Progress = Callable[[int, int, str], None]
 class ClauseProgress:
     """Turns per-file embedding counts into monotonic clause counts for a ``Progress`` callback."""
 
-    def __init__(self, callback: Progress | None):
+    def __init__(self, callback: Progress | None, *, ahead: Callable[[], int] | None = None):
         self.callback = callback
+        self.ahead = ahead  # clauses parsed ahead of the current file (added to the total shown)
         self.done = 0
         self.total = 0
         self.source = ""
         self._file_start = 0
         self._file_total = 0
+        self._shown = 0
 
     def _emit(self) -> None:
         if self.callback:
-            self.callback(self.done, self.total, self.source)
+            # never shown smaller (a restarted parse worker reads its queued files again)
+            self._shown = max(self._shown, self.total + (self.ahead() if self.ahead else 0))
+            self.callback(self.done, self._shown, self.source)
 
     def start(self) -> None:
         """Report the empty start (0 of 0)."""

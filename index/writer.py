@@ -139,10 +139,10 @@ class Writer:
         to_parse, skipped, failed = self._plan(paths, rebuild=rebuild)
         todo: list = []
         timings = {"parse": 0.0, "parse_wait": 0.0, "embed": 0.0}
-        counter = ClauseProgress(progress)
-        counter.start()
         embedded = 0
         with ParseQueue([f for f, _ in to_parse]) as queue:
+            counter = ClauseProgress(progress, ahead=queue.clauses_ahead)
+            counter.start()
             if queue.workers:
                 self.embedder()  # load the model while the worker parses the first files
             parsed_files = iter(queue)

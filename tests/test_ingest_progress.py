@@ -4,6 +4,7 @@ the summary printed by ``python -m index add``, the clause progress callback, th
 page's progress line."""
 from __future__ import annotations
 
+from concurrent.futures import wait
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,11 @@ def test_parse_queue_in_a_worker_process_gives_the_same_documents_in_order(docs,
     paths = sorted(docs.iterdir()) + [docs / "missing.txt"]
     with ParseQueue(paths, workers=1) as queue:
         assert queue.workers == 1
-        got = list(queue)
+        got = [next(iter(queue))]
+        wait([future for _, future in queue._pending])
+        assert queue.clauses_ahead() == 2  # yi's clauses; the empty file and the missing one have none
+        got += list(queue)
+        assert queue.clauses_ahead() == 0
     assert [p.path.name for p in got] == ["a_jia.txt", "b_empty.txt", "c_yi.txt", "missing.txt"]
     assert [p.doc for p in got[::2]] == [parse_one(paths[0]).doc, parse_one(paths[2]).doc]
     assert got[1].reason == "the file is empty" and got[3].doc is None and got[3].reason
