@@ -72,7 +72,9 @@ def _worker_started() -> None:
     OCR processes would wait for a stop signal that never comes, and the worker for them."""
     from multiprocessing import util
 
-    util.Finalize(None, _stop_ocr, exitpriority=10)  # runs before that join
+    # before that join, and before the OCR pool's own queues close (their finalizers have priority
+    # 10; higher runs first): its stop signals still go through
+    util.Finalize(None, _stop_ocr, exitpriority=100)
 
 
 def _stop_ocr() -> None:
