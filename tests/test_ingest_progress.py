@@ -120,3 +120,27 @@ def test_page_progress_line():
 
     assert progress_text("正在导入…", 12, 40, "/kb/uploads/ab12.pdf") == "正在导入… 已向量化 12/40 条 · ab12.pdf"
     assert progress_text("正在导入…", 0, 0, "") == "正在导入… 已向量化 0/0 条"
+
+
+@pytest.mark.slow  # starts a parse worker and its OCR pool (~10-60 s)
+def test_a_parse_worker_that_ran_ocr_lets_the_process_exit(tmp_path):
+    """A scan of two pages starts the OCR pool inside the parse worker; the worker must stop it
+    before exiting (it hung in multiprocessing's exit, joining the OCR processes, before)."""
+    import os
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    from conftest import ROOT
+
+    pages = [Image.new("L", (600, 800), 255) for _ in range(2)]
+    pages[0].save(tmp_path / "scan.tif", save_all=True, append_images=pages[1:])
+    (tmp_path / "a.txt").write_text(JIA, encoding="utf-8")
+    script = (
+        "import index.parse_queue as q\nfrom pathlib import Path\nq.MIN_POOL_BYTES = 0\n"
+        f"with q.ParseQueue([Path({str(tmp_path / 'scan.tif')!r}), Path({str(tmp_path / 'a.txt')!r})], workers=1)"
+        " as queue:\n    print([p.doc is not None for p in queue])\n")
+    r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, POLICY_OCR_WORKERS="2"))
+    assert (r.returncode, r.stdout.strip()) == (0, "[False, True]"), r.stderr[-2000:]
