@@ -16,6 +16,7 @@ from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
 from index.cli_write import add_write_commands
 from index.api.serve import add_serve_command
+from index.e5onnx import add_model_command
 from index.fusion import MODES
 from index.hits import MAYBE_RELEVANT, MAYBE_SHOWN, NO_GOOD_MATCH, good_match, mark
 from index.jsonout import clauses_json, dumps, search_json
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_precedent_commands(sub)
     add_link_commands(sub, kb_arg=kb_arg)
     add_serve_command(sub, kb_arg=kb_arg)
+    add_model_command(sub)
     return parser
 
 

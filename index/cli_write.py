@@ -77,6 +77,7 @@ def _indexes_config(args):
 
 
 def _progress_bar(quiet: bool):
+    """A tqdm bar over clauses (embedded / known so far, clauses/s, ETA) and its closer."""
     if quiet:
         return None, None
     from tqdm import tqdm
@@ -86,8 +87,11 @@ def _progress_bar(quiet: bool):
     def update(done: int, total: int, source: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
-        bar.set_postfix_str(shown(source.rsplit("/", 1)[-1][-40:]), refresh=False)
+            bar = tqdm(total=total, unit="clause", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+        if total != bar.total:  # the parser got ahead: more clauses are known
+            bar.total = total
+        if source:
+            bar.set_postfix_str(shown(source.rsplit("/", 1)[-1][-40:]), refresh=False)
         bar.update(done - bar.n)
 
     return update, (lambda: bar.close() if bar is not None else None)
@@ -106,7 +110,8 @@ def _page_progress(quiet: bool):
 
 
 def summary(report: IngestReport) -> str:
-    """A readable summary: counts, then one line per added/replaced/removed/failed source."""
+    """A readable summary: counts, then one line per added/replaced/removed/failed source,
+    then the seconds and clauses/s of each stage."""
     lines = [f"added {len(report.added)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} (unchanged), "
              f"removed {len(report.removed)}, failed {len(report.failed)}; clauses embedded {report.clauses_embedded}"]
     for word, items in (("added", report.added), ("replaced", report.replaced), ("removed", report.removed)):
@@ -114,7 +119,27 @@ def summary(report: IngestReport) -> str:
     lines += [f"  FAILED: {shown(s)}: {shown(why)}" for s, why in report.failed]
     lines += ocr_lines(report)
     if report.seconds:
-        lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
+        lines.append(stage_summary(report))
+    return "\n".join(lines)
+
+
+def stage_summary(report: IngestReport) -> str:
+    """One line per stage: parse (in the worker; how long embedding waited for it), embed
+    (clauses/s), index (targets, database, FAISS and BM25), total."""
+    s = report.seconds
+    files = len(report.added) + len(report.replaced) + len(report.failed)
+    embed = s.get("embed", 0.0)
+    rate = f", {report.clauses_embedded / embed:.1f} clauses/s" if embed > 0 and report.clauses_embedded else ""
+    index = s.get("extract", 0.0) + s.get("write", 0.0)
+    lines = [
+        f"  parse  {s.get('parse', 0.0):7.2f} s  {files} files, {report.clauses} clauses, {len(report.failed)} failed"
+        f" (embedding waited {s.get('parse_wait', 0.0):.2f} s for the parser)",
+        f"  embed  {embed:7.2f} s  {report.clauses_embedded} clauses{rate}",
+        f"  index  {index:7.2f} s  targets {s.get('extract', 0.0):.2f} s, database and indexes {s.get('write', 0.0):.2f} s",
+    ]
+    if "total" in s:
+        overall = f", {report.clauses / s['total']:.1f} clauses/s overall" if report.clauses and s["total"] > 0 else ""
+        lines.append(f"  total  {s['total']:7.2f} s{overall}")
     return "\n".join(lines)
 
 

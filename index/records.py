@@ -206,8 +206,11 @@ class IngestReport:
     skipped: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (source, reason)
-    clauses_embedded: int = 0
-    seconds: dict = field(default_factory=dict)  # stage -> seconds: parse, embed, write
+    clauses_embedded: int = 0  # clause texts embedded (those without a cached vector)
+    clauses: int = 0  # clauses of the documents added or replaced
+    # stage -> seconds: parse (in the parse worker, overlapping embed), parse_wait (embedding
+    # waited for the parser), embed, extract, write (database and indexes), total
+    seconds: dict = field(default_factory=dict)
     ocr: tuple[tuple[str, OcrSummary], ...] = ()  # (source, its OCR summary) of the files read by OCR
 
 

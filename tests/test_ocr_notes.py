@@ -28,7 +28,7 @@ def test_poor_page_warning_names_the_page_and_its_confidence():
 
 
 def test_writer_reports_ocr_pages_and_summaries(tmp_path, demo_embedder, monkeypatch):
-    import index.writer
+    import ingest.pipeline
     from index.kb import KnowledgeBase
     from ingest.ocr.pool import _PROGRESS
 
@@ -41,7 +41,8 @@ def test_writer_reports_ocr_pages_and_summaries(tmp_path, demo_embedder, monkeyp
         doc = make_doc(str(path), "扫描件", [((), "", "第一段扫描文字足够长，可以成为一个条款。")])
         return replace(doc, format="pdf", ocr=SUMMARY)
 
-    monkeypatch.setattr(index.writer, "_parse_file", fake_parse)
+    # one small file is parsed in this process (index.parse_queue), where OCR's page reports arrive
+    monkeypatch.setattr(ingest.pipeline, "parse_file", fake_parse)
     seen: list[str] = []
     with KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder) as kb:
         report = kb.ingest([scan], page_progress=lambda d, t, s: seen.append(page_progress_text(d, t, s)))

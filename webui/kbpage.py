@@ -18,9 +18,11 @@ from webui.uploads import (
     ALLOWED_SUFFIXES,
     MAX_UPLOAD_MB,
     UploadedFile,
+    check,
     delete_document,
     display_name,
     ingest_uploads,
+    saved_path,
 )
 
 FLASH = "kb_flash"  # messages of the last action, shown after the rerun it causes
@@ -45,8 +47,11 @@ def _upload(handle: KBHandle, files) -> None:
     uploaded = [UploadedFile(name=f.name, data=f.getvalue()) for f in files]
     update, done = progress_bar("正在导入…")
     pages, pages_done = page_progress_line()
+    # the bar names the file being embedded by the name it was uploaded with, not its saved name
+    names = {saved_path(handle.path, f).name: f.name for f in uploaded if not check(f)}
     try:
-        outcome = ingest_uploads(handle, uploaded, progress=update, page_progress=pages)
+        outcome = ingest_uploads(handle, uploaded, page_progress=pages,
+                                 progress=lambda n, total, source: update(n, total, names.get(Path(source).name, source)))
     except Exception as exc:  # a sentence with the fix, never a traceback (friendly() names KB errors)
         _flash("error", friendly(exc, kb_path=handle.path), technical(exc))
         return

@@ -44,11 +44,14 @@ class KBHandle:
 @st.cache_resource(show_spinner="正在加载知识库和向量模型…")
 def get_handle(path: str) -> KBHandle:
     """Open (creating if needed) the KB at ``path`` once per process; cached by path."""
+    # load jieba's dictionary, the indexes and the embedding model now, not on the first query;
+    # the dictionary in a thread while the model loads (or is prepared, on a first start)
+    words = threading.Thread(target=jieba.initialize, name="jieba-initialize", daemon=True)
+    words.start()
     kb = KnowledgeBase.open(path, create=True)
     # uploads orphaned by a server killed mid-upload (their bytes saved, never ingested)
     sweep_orphans(path, {d.source for d in kb.documents()})
-    # load jieba's dictionary, the indexes and the embedding model now, not on the first query
-    jieba.initialize()
+    words.join()
     kb.search("公共服务 人均支出", k=1)
     return KBHandle(path=path, kb=kb)
 
@@ -66,14 +69,21 @@ def seed_if_empty(handle: KBHandle, *, progress: Callable[[int, int, str], None]
             return kb.ingest(sources, progress=progress)
 
 
+def progress_text(text: str, done: int, total: int, source: str) -> str:
+    """The bar's line: ``text 已向量化 N/M 条 · file`` (M = clauses of the files read so far)."""
+    name = f" · {Path(source).name}" if source else ""
+    return f"{text} 已向量化 {done}/{total} 条{name}"
+
+
 def progress_bar(text: str) -> tuple[Callable[[int, int, str], None], Callable[[], None]]:
-    """An ``st.progress`` bar and the ``progress(done, total, source)`` callback that moves it;
-    the second function removes the bar."""
+    """An ``st.progress`` bar and the ``progress(done, total, source)`` callback that moves it
+    (clauses embedded of the clauses known so far, see ``index.progress``); the second
+    function removes the bar."""
     bar = st.progress(0, text=text)
 
     def update(done: int, total: int, source: str) -> None:
-        fraction = min(max(done / total, 0.0), 1.0) if total else 1.0
-        bar.progress(fraction, text=as_text(f"{text} {done}/{total} {Path(source).name}"))
+        fraction = min(max(done / total, 0.0), 1.0) if total else 0.0
+        bar.progress(fraction, text=as_text(progress_text(text, done, total, source)))
 
     return update, bar.empty
 

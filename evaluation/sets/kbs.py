@@ -14,9 +14,10 @@ def build_kb(paths: list[Path], kb_dir: Path, *, model: str) -> None:
     last = [0.0]
 
     def progress(done: int, total: int, source: str) -> None:
-        if time.perf_counter() - last[0] > 30 or done == total:
+        # counted in clauses (embedded / of the files read so far), every 30 s
+        if time.perf_counter() - last[0] > 30:
             last[0] = time.perf_counter()
-            print(f"  {done}/{total} files, {time.perf_counter() - t0:.0f}s: {Path(source).name}", flush=True)
+            print(f"  {done}/{total} clauses, {time.perf_counter() - t0:.0f}s: {Path(source).name}", flush=True)
 
     report = kb.ingest([str(p) for p in paths], progress=progress)
     stats = kb.stats()

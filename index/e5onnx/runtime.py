@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from index.e5onnx.graph import Variant
-from index.e5onnx.prepare import Prepared, prepare
+from index.e5onnx.prepare import Prepared, prepare, take_built_tokenizer
 from index.e5onnx.tokenizer import PASSAGE_PREFIX, QUERY_PREFIX, E5Tokenizer, Window
 
 CUDA = "CUDAExecutionProvider"
@@ -65,9 +65,12 @@ class OnnxE5Embedder:
         self._sessions = [self._new_session()]  # the rest on the first passage batch
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
-        self.tokenizer = E5Tokenizer.from_file(
-            str(self.prepared.directory / "tokenizer.json"), bos=meta["bos"], eos=meta["eos"], unk=meta["unk"],
-            norm_map={int(k): v for k, v in meta["norm_map"].items()}, max_positions=cfg.max_positions)
+        path = self.prepared.directory / "tokenizer.json"
+        kw = dict(bos=meta["bos"], eos=meta["eos"], unk=meta["unk"],
+                  norm_map={int(k): v for k, v in meta["norm_map"].items()}, max_positions=cfg.max_positions)
+        built = take_built_tokenizer(path)  # just prepared in this process: not built a second time
+        self.tokenizer = E5Tokenizer(hf_tokenizer=built, **kw) if built is not None else \
+            E5Tokenizer.from_file(str(path), **kw)
 
     def _new_session(self):
         import onnxruntime as ort
