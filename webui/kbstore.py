@@ -1,6 +1,7 @@
 """The knowledge base behind the page: opened once per process, built from ``corpus/``
 when empty, and used under one lock (Streamlit runs each session in its own thread,
-and a KnowledgeBase holds one SQLite connection).
+and a KnowledgeBase holds one SQLite connection). An upload writes through a KnowledgeBase
+of its own (``KBHandle.writer``), so the other sessions' searches go on meanwhile.
 """
 from __future__ import annotations
 
@@ -33,12 +34,28 @@ class KBHandle:
     kb: KnowledgeBase
     lock: threading.RLock = field(default_factory=threading.RLock)
     seeded: bool = False  # the empty-KB build from corpus/ has run in this process
+    names_lock: threading.Lock = field(default_factory=threading.Lock)  # uploads/names.json
 
     @contextmanager
     def use(self) -> Iterator[KnowledgeBase]:
         """Hold the lock while calling the KnowledgeBase."""
         with self.lock:
             yield self.kb
+
+    @contextmanager
+    def writer(self) -> Iterator[KnowledgeBase]:
+        """A KnowledgeBase of its own for a long write (an upload), outside the shared lock: the other
+        sessions keep searching the shared one (SQLite WAL snapshots; readers never take the write
+        lock), which picks the write up by its generation on the next search. The store's writer
+        lock still lets one write run at a time (a second gets KBBusy). The embedding model is the
+        shared one (an ONNX Runtime session may be run from several threads)."""
+        with self.lock:
+            embedder = self.kb.embedder
+        kb = KnowledgeBase.open(self.path, create=False, embedder=embedder)
+        try:
+            yield kb
+        finally:
+            kb.close()
 
 
 @st.cache_resource(show_spinner="正在加载知识库和向量模型…")

@@ -94,10 +94,11 @@ def ingest_uploads(
         to_ingest[str(path)] = file.name
     if not to_ingest:
         return UploadOutcome(report=IngestReport(), rejected=tuple(rejected), names={})
-    with handle.use() as kb:
+    with handle.names_lock:
         names = display_names(handle.path)
         names.update({Path(p).name: n for p, n in to_ingest.items()})
         _write_names(handle.path, names)
+    with handle.writer() as kb:  # not the shared lock: searches in other sessions go on (webui/kbstore.py)
         try:
             report = kb.ingest(list(to_ingest), progress=progress, page_progress=page_progress)
         except BaseException:
@@ -116,11 +117,12 @@ def _discard(handle: KBHandle, paths: Sequence[str]) -> None:
     """Delete saved bytes that did not make it into the KB, and their display names."""
     if not paths:
         return
-    names = display_names(handle.path)
-    for path in paths:
-        Path(path).unlink(missing_ok=True)
-        names.pop(Path(path).name, None)
-    _write_names(handle.path, names)
+    with handle.names_lock:
+        names = display_names(handle.path)
+        for path in paths:
+            Path(path).unlink(missing_ok=True)
+            names.pop(Path(path).name, None)
+        _write_names(handle.path, names)
 
 
 def delete_document(handle: KBHandle, source: str) -> bool:
