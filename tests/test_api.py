@@ -21,6 +21,7 @@ from conftest import CORPUS, ROOT, copy_kb
 from index.api.app import create_app
 from index.api.auth import TOKEN_ENV
 from test_cli import run_here
+from webui.server import stop
 
 STUDY = CORPUS / "西咸研究院_纵深推进西安咸阳一体化建设的思考建议_2024-04.txt"
 PLAN = CORPUS / "关中平原城市群建设十四五实施方案.txt"
@@ -191,8 +192,7 @@ def serving(kb_dir: Path, *, token: str | None = None, workers: int = 1):
                 time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc, grace=30)
 
 
 @pytest.mark.slow

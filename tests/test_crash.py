@@ -12,6 +12,7 @@ import pytest
 from filelock import FileLock, Timeout
 
 from conftest import CORPUS, ROOT
+from evaluation.bench.crash import BODY, TOPICS as CRASH_TOPICS
 from index.kb import KnowledgeBase
 from index.writer import file_sha256
 from index.records import KBBusy
@@ -19,21 +20,7 @@ from index.records import KBBusy
 pytestmark = pytest.mark.slow  # SIGKILLs real ingestions with the real model
 
 KILLS = 22
-BODY = """{title}
-
-一、总体要求
-
-到2025年，{topic}水平明显提高，第{n}轮目标稳步推进。
-
-二、重点任务
-
-（一）{topic}重点工程。推进{topic}设施建设，新建项目{n}个。
-
-（二）{topic}保障措施。完善{topic}投入机制，第{n}轮资金{m}万元。
-
-（三）{topic}考核评价。建立{topic}年度考核制度，考核结果第{n}次公开。
-"""
-TOPICS = ["公共服务", "交通运输", "医疗卫生", "生态环境", "科技创新", "文化旅游"]
+TOPICS = CRASH_TOPICS[:6]  # the documents the kills are drawn over (the crash bench writes eight)
 
 
 def write_docs(d, n: int, rng: random.Random) -> None:

@@ -32,6 +32,16 @@ class Server:
     seconds_to_healthy: float
 
 
+def stop(process: subprocess.Popen, *, grace: float = 10.0) -> None:
+    """Terminate a server process, killing it when it has not ended after ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as s:
@@ -68,11 +78,6 @@ def running_app(kb_dir: str | Path, *, log_path: str | Path | None = None, timeo
             time.sleep(0.1)
         yield Server(url=url, seconds_to_healthy=time.perf_counter() - started)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         if log is not subprocess.DEVNULL:
             log.close()

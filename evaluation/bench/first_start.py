@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from evaluation.bench.page import EXPECTED, QUERY, VIEWPORT
+from webui.server import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,12 +83,7 @@ def one_run(browser, *, warm_model: bool, rev: str = "HEAD") -> tuple[float, flo
                 seconds = _wait_results(browser, url, process, started)
                 cpu = cpu_seconds(process.pid)
             finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+                stop(process)
         notes = [line for line in log_path.read_text().splitlines() if re.search(r"model|ready", line)]
         return seconds, cpu, "; ".join(notes)
 
