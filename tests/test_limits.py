@@ -92,7 +92,10 @@ def kb(tmp_path, demo_embedder):
     kb.close()
 
 
-def test_a_batch_with_bombs_ingests_the_rest_and_stays_consistent(tmp_path, kb):
+def test_a_batch_with_bombs_ingests_the_rest_and_stays_consistent(tmp_path, kb, monkeypatch):
+    # parsed in this process: the limits are the readers' wherever they run, and a parse worker
+    # (a batch this size would start one) is the slow tests' subject (test_ingest_progress.py)
+    monkeypatch.setenv("POLICY_PARSE_WORKERS", "0")
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "good.txt").write_text(GOOD, encoding="utf-8")

@@ -12,10 +12,8 @@ import pytest
 
 from conftest import CORPUS, ROOT
 
-pytestmark = pytest.mark.slow  # milvus-lite takes ~4 s to start for each KB opened
-
-pymilvus = pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install -r requirements.txt)")
-pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install -r requirements.txt)")
+# milvus-lite takes ~4 s to start for each KB opened
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("milvus_installed")]
 
 from evaluation.queries import load_queries  # noqa: E402
 from index.backend import BackendKind, IndexesConfig  # noqa: E402

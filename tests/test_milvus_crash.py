@@ -15,10 +15,8 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow  # real subprocesses, killed; milvus-lite takes seconds to start
-
-pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install -r requirements.txt)")
-pytest.importorskip("milvus_lite", reason="milvus-lite is not installed (pip install -r requirements.txt)")
+# real subprocesses, killed; milvus-lite takes seconds to start
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("milvus_installed")]
 
 from index.bm25_sparse import BM25Stats  # noqa: E402
 from index.embed_demo import DemoEmbedder  # noqa: E402

@@ -271,14 +271,32 @@ def test_labelled_set_size_splits_and_fields():
         assert r["kind"] in ("target", "actual") and isinstance(r["value"], (int, float)) and r["unit"]
 
 
-def test_labelled_clause_texts_occur_in_their_sources():
-    rows = _labels()
-    sources = sorted({r["source"] for r in rows})
-    if not SHARED.exists():
-        sources = [s for s in sources if s.startswith("corpus/")]
+def _check_labelled_sources(sources) -> int:
+    """Assert each labelled clause text occurs in its parsed source; return the number checked."""
+    rows, checked = _labels(), 0
     for source in sources:
         path = ROOT / source if source.startswith("corpus/") else SHARED / source
         text = match_form(parse_cached(path).text)
         for r in rows:
             if r["source"] == source:
                 assert match_form(r["clause_text"]) in text, r["id"]
+                checked += 1
+    return checked
+
+
+def _label_sources(*, pdf: bool) -> list[str]:
+    sources = sorted({r["source"] for r in _labels()})
+    if not SHARED.exists():
+        sources = [s for s in sources if s.startswith("corpus/")]
+    return [s for s in sources if s.endswith(".pdf") == pdf]
+
+
+def test_labelled_clause_texts_occur_in_their_sources():
+    assert _check_labelled_sources(_label_sources(pdf=False)) >= 81  # the corpus alone: 81 labels
+
+
+@pytest.mark.slow  # parses three real PDFs page by page (6 s)
+def test_labelled_clause_texts_occur_in_their_pdf_sources():
+    if not SHARED.exists():
+        pytest.skip("../shared is absent")
+    assert _check_labelled_sources(_label_sources(pdf=True)) == 177
