@@ -1,21 +1,14 @@
 """The command lines on the corpus KB: search (text and JSON), stats, context, ingest
-summaries, and errors as one readable line with exit status 2. Read commands run in this
+summaries, and errors as one readable line with exit status 2. The commands run in this
 process through ``index.cli.main`` (what ``python -m index`` calls; a subprocess costs a
-second of imports each); one error and one partly failed write also run as real processes, to
-check what a shell sees: the exit status and the streams of ``python -m index`` itself."""
+second of imports each); what a shell sees of ``python -m index`` itself, as a real process,
+is checked in test_cli_errors.py (exit status 2 here, 3 and escaped names in the slow run)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from conftest import ROOT, run_index
 from index.records import Hit
-
-
-def run(*args, env=None):
-    """``python -m ARGS`` as a real process."""
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env=env)
 
 
 def run_here(*args):
@@ -68,7 +61,7 @@ def test_stats_and_context(corpus_kb_dir):
 
 
 def test_errors_are_one_line_with_the_fix(tmp_path, corpus_kb_dir):
-    r = run("index", "search", "公共服务", "--kb", str(tmp_path / "none"))
+    r = run_here("index", "search", "公共服务", "--kb", str(tmp_path / "none"))
     assert r.returncode == 2
     assert r.stderr == f"error: no knowledge base at {tmp_path / 'none'}/: build one with " \
                        f"`python -m index add corpus/ --kb {tmp_path / 'none'}`\n"
@@ -89,7 +82,7 @@ def test_ingest_summary_and_exit_status(tmp_path):
     assert "failed 1" in r.stdout and f"FAILED: {bad}:" in r.stdout
     good = tmp_path / "good.txt"
     good.write_text("某市实施方案\n\n一、总体要求\n\n推进公共服务均等化。\n", encoding="utf-8")
-    r = run("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
+    r = run_here("index", "add", str(good), str(bad), "--kb", str(tmp_path / "kb"), "--quiet", "--model", "demo")
     assert r.returncode == 3  # some failed, the others were stored (index.cli_write.EXIT_PARTIAL)
     assert r.stdout.startswith("added 1, replaced 0, skipped 0 (unchanged), removed 0, failed 1")
     r = run_here("index", "remove", str(good), "--kb", str(tmp_path / "kb"), "--quiet")

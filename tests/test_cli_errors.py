@@ -34,13 +34,13 @@ def test_big_and_negative_numbers_are_one_line_and_exit_2(corpus_kb_dir):
     line = one_line_error(run("index", "search", "公共服务", "--doc", BIG, "--kb", kb))
     assert line == ("python -m index search: error: argument --doc: a document id (from `stats` or `search --json`) "
                     f"is a whole number from 1 to 9223372036854775807, not {BIG} (see python -m index search --help)")
-    line = one_line_error(run("index", "context", "1", "--n", "-5", "--kb", kb))
+    line = one_line_error(run_here("index", "context", "1", "--n", "-5", "--kb", kb))
     assert line == ("python -m index context: error: argument --n: the number of neighbours is a whole number "
                     "from 0 to 1000, not -5 (see python -m index context --help)")
     cases = [("search", "公共服务", "--year-from", BIG), ("search", "公共服务", "--k", "1001"),
              ("search", "公共服务", "--k", str(10**9)), ("context", BIG), ("refs", BIG), ("versions", "-1"),
              ("compare", "1", BIG), ("targets", "--year-to", BIG), ("cite", BIG), ("similar", "句子。", "--k", "0")]
-    for args in cases:  # in this process: the same parser, a second of imports saved per case
+    for args in cases:  # in this process (as the one above): the same parser, a second of imports saved per case
         r = run_here("index", *args, "--kb", kb)
         assert r.returncode == 2, args
         assert r.stderr.count("\n") == 1 and "is a whole number from" in r.stderr, (args, r.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import SHARED
@@ -68,10 +69,18 @@ def _tinted(pixel) -> bool:
     return r > 200 and g > 180 and b < 200 and r - b > 40  # the yellow fill over white paper
 
 
+def _tint_mask(image):
+    """``_tinted`` for every pixel of ``image`` at once (rows × columns of booleans)."""
+    a = np.asarray(image.convert("RGB"), dtype=np.int16)
+    r, g, b = a[..., 0], a[..., 1], a[..., 2]
+    return (r > 200) & (g > 180) & (b < 200) & (r - b > 40)
+
+
 @needs_govdoc
 def test_highlight_covers_exactly_the_clause_lines(parsed):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     from webui.pageview import VIEW_DPI, page_png, pixel_rect
 
@@ -79,21 +88,18 @@ def test_highlight_covers_exactly_the_clause_lines(parsed):
     image = Image.open(io.BytesIO(page_png(GOVDOC, 2, clause.boxes))).convert("RGB")
     scale = VIEW_DPI / 72
     assert image.width == pytest.approx(612 * scale, abs=2)  # a US-letter page (612 pt) at 110 dpi
-    xs, ys = [], []
-    for y in range(0, image.height, 2):
-        for x in range(0, image.width, 2):
-            if _tinted(image.getpixel((x, y))):
-                xs.append(x)
-                ys.append(y)
+    tinted = _tint_mask(image)
+    ys, xs = tinted.nonzero()
     top = pixel_rect(clause.boxes[0], scale=scale)
     bottom = pixel_rect(clause.boxes[-1], scale=scale)
-    assert min(ys) == pytest.approx(top[1], abs=4) and max(ys) == pytest.approx(bottom[3], abs=4)
-    assert min(xs) == pytest.approx(min(pixel_rect(b, scale=scale)[0] for b in clause.boxes), abs=4)
-    assert max(xs) == pytest.approx(top[2], abs=4)
+    assert ys.min() == pytest.approx(top[1], abs=4) and ys.max() == pytest.approx(bottom[3], abs=4)
+    assert xs.min() == pytest.approx(min(pixel_rect(b, scale=scale)[0] for b in clause.boxes), abs=4)
+    assert xs.max() == pytest.approx(top[2], abs=4)
     # the heading above the clause (（一）全面实施…) is not highlighted; the clause's text is dark under the fill
     above = round((clause.boxes[0].y0 - 12) * scale)
-    assert not any(_tinted(image.getpixel((x, above))) for x in range(0, image.width, 2))
-    dark = sum(1 for y in range(top[1], top[3]) for x in range(top[0], top[2]) if sum(image.getpixel((x, y))) < 350)
+    assert not tinted[above].any()
+    line = np.asarray(image, dtype=np.int16)[top[1]:top[3], top[0]:top[2]]
+    dark = int((line.sum(axis=2) < 350).sum())
     assert dark > 1000  # the 27 glyphs of the first line
 
 
