@@ -19,6 +19,8 @@
 - ``SHARED``: ``../shared`` (tests using it must skip when it is absent).
 - ``read_cached(path)`` / ``parse_cached(path)``: ``read_file`` / ``parse_file`` once per test run
   (the real documents are read by several test files; do not mutate what they return).
+- ``milvus_installed`` (session): skips when pymilvus or milvus-lite is missing (Milvus test modules
+  use it in ``pytestmark``); ``pg_database`` (module): fresh PostgreSQL databases, see below.
 """
 from __future__ import annotations
 
@@ -141,8 +143,6 @@ def _apptest_without_repeated_work() -> None:
       path, size and modification time are unchanged is reused.
     The page runs as it would; only these two lookups are remembered.
     """
-    import os
-
     from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
