@@ -103,6 +103,50 @@ def test_highlight_covers_exactly_the_clause_lines(parsed):
     assert dark > 1000  # the 27 glyphs of the first line
 
 
+def _drawn_sideways(src: Path, rotate: int, out: Path) -> Path:
+    """``src`` rebuilt as a landscape printer or scanner writes it: each page's content drawn turned
+    in its user space and a ``/Rotate`` that shows it upright again (pypdfium2)."""
+    import pypdfium2 as pdfium
+
+    original, made = pdfium.PdfDocument(str(src)), pdfium.PdfDocument.new()
+    for i in range(len(original)):
+        w, h = original[i].get_size()
+        turn = {90: pdfium.PdfMatrix().rotate(90, ccw=True).translate(h, 0),
+                180: pdfium.PdfMatrix().rotate(180).translate(w, h),
+                270: pdfium.PdfMatrix().rotate(90).translate(0, w)}[rotate]
+        content = original.page_as_xobject(i, made).as_pageobject()
+        content.transform(turn)
+        page = made.new_page(*((h, w) if rotate in (90, 270) else (w, h)))
+        page.insert_obj(content)
+        page.gen_content()
+        page.set_rotation(rotate)
+    made.save(str(out))
+    return out
+
+
+@needs_govdoc
+@pytest.mark.slow  # parses the rebuilt PDF (~1 s)
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_page_shown_upright_by_rotate_keeps_its_boxes_and_highlight(parsed, tmp_path, rotate):
+    """Boxes are in the page as shown, as are pdfium's renderings: a /Rotate page highlights the same lines."""
+    import io
+
+    from PIL import Image
+
+    from ingest.pipeline import parse_file
+    from webui.pageview import page_png
+
+    turned = _drawn_sideways(GOVDOC, rotate, tmp_path / f"rot{rotate}.pdf")
+    clause = _known(parse_file(turned))
+    expected = _known(parsed)
+    assert (clause.page_start, len(clause.boxes)) == (2, 5)
+    for got, want in zip(clause.boxes, expected.boxes):
+        assert (got.x0, got.y0, got.x1, got.y1) == pytest.approx((want.x0, want.y0, want.x1, want.y1), abs=0.5)
+    shown = _tint_mask(Image.open(io.BytesIO(page_png(turned, 2, clause.boxes))))
+    plain = _tint_mask(Image.open(io.BytesIO(page_png(GOVDOC, 2, expected.boxes))))
+    assert shown.shape == plain.shape and (shown != plain).mean() < 0.001
+
+
 @needs_govdoc
 def test_kb_keeps_boxes_and_the_original(tmp_path, demo_embedder):
     from index.kb import KnowledgeBase
