@@ -223,6 +223,9 @@ class Lexicon:
         return tuple(out.values())
 
 
+_MEMO_SIZE = 256  # analyses an analyser remembers (a page session asks for a handful)
+
+
 class QueryAnalyser:
     """Turns a parsed query into a ``QueryAnalysis`` for one KB (its document names and vocabulary)."""
 
@@ -230,9 +233,21 @@ class QueryAnalyser:
         self.names = names
         self.lexicon = lexicon
         self.known = known
+        self._memo: dict[tuple[ParsedQuery, QuerySettings], QueryAnalysis] = {}
 
     def analyse(self, pq: ParsedQuery, *, settings: QuerySettings) -> QueryAnalysis:
-        """The analysis of ``pq`` under ``settings``."""
+        """The analysis of ``pq`` under ``settings``, remembered: the CLI, the API and the page ask
+        for the analysis of the query they have just searched (one analyser per KB generation, so
+        what it remembers never outlives the documents it was made from)."""
+        key = (pq, settings)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[key] = self._analyse(pq, settings=settings)
+        return found
+
+    def _analyse(self, pq: ParsedQuery, *, settings: QuerySettings) -> QueryAnalysis:
         named = self.names.find(pq.raw)
         # a quoted title names the scope, not a topic: its words are not searched for
         quoted = {n.name for n in named if n.quoted}

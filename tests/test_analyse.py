@@ -111,6 +111,25 @@ def test_expansion_finds_the_document_word_and_the_cli_says_so(tiny_kb_dir, demo
     assert r.stdout.splitlines()[0] == "优先文件：《物业管理条例》"
 
 
+def test_a_searched_query_is_analysed_once_until_the_documents_change(tmp_path, demo_embedder, monkeypatch):
+    """Search, then the analysis shown beside it (CLI, API, page): one analysis; a write makes a new one."""
+    from index.kb import KnowledgeBase
+
+    made: list[str] = []
+    analyse = QueryAnalyser._analyse
+    monkeypatch.setattr(QueryAnalyser, "_analyse", lambda self, pq, **kw: made.append(pq.raw) or analyse(self, pq, **kw))
+    (tmp_path / "物业管理条例.txt").write_text(PROPERTY, encoding="utf-8")
+    (tmp_path / "噪声办法.txt").write_text(NOISE, encoding="utf-8")
+    with KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder) as kb:
+        kb.ingest([tmp_path / "噪声办法.txt"])
+        kb.search("物业管理条例 业主", k=1, mode="lexical")
+        assert kb.analyse("物业管理条例 业主").named == ()  # no such document yet
+        assert made == ["物业管理条例 业主"]
+        kb.ingest([tmp_path / "物业管理条例.txt"])
+        assert [n.title for n in kb.analyse("物业管理条例 业主").named] == ["物业管理条例"]
+        assert made == ["物业管理条例 业主"] * 2
+
+
 def test_search_page_shows_the_expansion_under_the_box(tiny_kb_dir, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
