@@ -73,6 +73,19 @@ def laws_kb(tmp_path_factory, demo_embedder):
     kb.close()
 
 
+def test_references_are_looked_up_by_any_number_of_keys(tmp_path, demo_embedder):
+    """The status pass sends every title of the KB; more keys than one statement may bind (250,000 in
+    this SQLite, 65,535 in PostgreSQL) answer as the real keys alone do."""
+    kb = KnowledgeBase.open(tmp_path / "kb", embedder=demo_embedder)
+    kb.ingest_parsed([make_doc("a.txt", "甲办法", [((), "第一条", "第一条 依据《旧办法》和《乙规定》制定。")]),
+                      make_doc("b.txt", "乙办法", [((), "第二条", "第二条 《旧办法》同时废止。")])])
+    real = kb.store.refs_with_keys(["旧办法", "乙规定"])
+    assert [(key, cue) for _, _, key, cue, _ in real] == [("乙规定", "依据"), ("旧办法", "依据"), ("旧办法", "废止")]
+    many = [f"不存在的文件{i}" for i in range(125_000)] + ["乙规定"] + [f"另一个{i}" for i in range(125_000)] + ["旧办法"]
+    assert kb.store.refs_with_keys(many) == real
+    kb.close()
+
+
 def test_law_versions_form_a_chain(laws_kb):
     kb, old, new, rules = laws_kb
     v = versions(kb, old)
