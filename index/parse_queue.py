@@ -7,27 +7,24 @@ parsed comes back with its reason (the batch goes on); a worker that dies (a rea
 crashing, memory) costs the file it was parsing, and the pool is started again for the rest.
 
 Workers: ``POLICY_PARSE_WORKERS`` when set (``0`` parses in the calling process), else one
-worker on a machine with two cores or more (the other core embeds), else none. The pool is
-started with ``spawn`` (a forked copy of a threaded parent — ONNX Runtime sessions, the
-Streamlit server — can deadlock) once per process and kept for the next batch, so the page
-and the tests pay its start-up (~1-2 s) once; one file, or a small batch, is parsed in-process.
+worker on a machine with two cores or more (the other core embeds), else none. The pool
+(``ingest.process_pool.KeptPool``: ``spawn``ed processes) is started once per process and kept
+for the next batch, so the page and the tests pay its start-up (~1-2 s) once; one file, or a
+small batch, is parsed in-process.
 """
 from __future__ import annotations
 
-import atexit
-import multiprocessing
 import os
 import sys
 import time
-import types
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.process_pool import KeptPool, bare_main
 from ingest.records import IngestError, ParsedDocument
 
 WORKERS_ENV = "POLICY_PARSE_WORKERS"
@@ -40,8 +37,6 @@ CRASHED = "the parser process stopped while reading this file (crash or out of m
 # below this many bytes to parse (e.g. corpus/: two texts, 48 kB, 0.7 s) the batch is parsed in
 # this process: a worker's start-up (~1-2 s: Python and the reader libraries) would cost more
 MIN_POOL_BYTES = 256 * 1024
-_POOL: ProcessPoolExecutor | None = None
-_POOL_WORKERS = 0
 
 
 @dataclass(frozen=True)
@@ -109,42 +104,18 @@ def parse_one(path: Path) -> Parsed:
     return Parsed(path=path, doc=doc, reason=None, seconds=time.perf_counter() - t)
 
 
-@contextmanager
-def _bare_main() -> Iterator[None]:
-    """Start workers without re-running the parent's main script: a spawned child imports
-    ``__main__`` from its file, and a script that parses files at its top level would parse
-    again in the child (the worker function lives in this module: the child needs nothing
-    from ``__main__``). ProcessPoolExecutor starts its processes inside ``submit``."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
+_POOL = KeptPool(_worker_started)
 
 
 def _submit(workers: int, path: Path) -> Future:
     """``parse_one(path)`` on the process's parse pool of ``workers`` (started on demand)."""
-    global _POOL, _POOL_WORKERS
-    if _POOL is None or _POOL_WORKERS != workers:
-        shutdown()
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_worker_started)
-        _POOL_WORKERS = workers
-    with _bare_main():
-        return _POOL.submit(parse_one, path)
+    with bare_main():
+        return _POOL.get(workers).submit(parse_one, path)
 
 
 def shutdown() -> None:
     """Stop the parse workers (started again by the next batch)."""
-    global _POOL, _POOL_WORKERS
-    if _POOL is not None:
-        _POOL.shutdown(wait=True, cancel_futures=True)
-    _POOL, _POOL_WORKERS = None, 0
-
-
-atexit.register(shutdown)
+    _POOL.shutdown()
 
 
 class ParseQueue:

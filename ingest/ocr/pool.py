@@ -2,31 +2,26 @@
 
 Each worker holds its own rapidocr engine (one onnxruntime thread per core it gets) and
 opens the file itself, so only page references go in and text boxes come out. The pool
-is started once (``spawn``: a forked copy of a threaded parent such as the Streamlit server
-can deadlock) and kept for the next document, so a folder of scans pays the start-up once.
+(``ingest.process_pool.KeptPool``: ``spawn``ed processes) is started once and kept for the
+next document, so a folder of scans pays the start-up once.
 """
 from __future__ import annotations
 
-import atexit
 import contextvars
-import multiprocessing
 import os
-import sys
-import types
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ingest.ocr.engine import Box, engine, recognise
 from ingest.ocr.sources import PageRef, close_documents, load_image
+from ingest.process_pool import KeptPool, bare_main
 
 # (pages done, pages in this document, source path)
 PageProgress = Callable[[int, int, str], None]
 _PROGRESS: contextvars.ContextVar[PageProgress | None] = contextvars.ContextVar("ocr_progress", default=None)
-_POOL: ProcessPoolExecutor | None = None
-_POOL_WORKERS = 0
 
 
 @dataclass(frozen=True)
@@ -63,45 +58,16 @@ def recognise_page(ref: PageRef) -> PageBoxes:
     return PageBoxes(ref=ref, width=image.width, height=image.height, boxes=tuple(recognise(image)))
 
 
-@contextmanager
-def _bare_main() -> Iterator[None]:
-    """Start workers without re-running the parent's main script: a spawned child imports
-    ``__main__`` from its file, and a script that parses files at its top level (no
-    ``if __name__ == "__main__"``) would start OCR again in each child. The worker function
-    lives in this module, so the child needs nothing from ``__main__``."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
-
-
 def _init_worker(threads: int) -> None:
     engine(threads=threads)  # load the models before the first page arrives
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    global _POOL, _POOL_WORKERS
-    if _POOL is None or _POOL_WORKERS != workers:
-        shutdown()
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_init_worker, initargs=(threads,))
-        _POOL_WORKERS = workers
-    return _POOL
+_POOL = KeptPool(_init_worker)
 
 
 def shutdown() -> None:
     """Stop the worker processes (they are restarted on the next OCR call)."""
-    global _POOL, _POOL_WORKERS
-    if _POOL is not None:
-        _POOL.shutdown(wait=True, cancel_futures=True)
-    _POOL, _POOL_WORKERS = None, 0
-
-
-atexit.register(shutdown)
+    _POOL.shutdown()
 
 
 def recognise_pages(refs: Sequence[PageRef], *, workers: int | None = None) -> list[PageBoxes]:
@@ -120,8 +86,8 @@ def recognise_pages(refs: Sequence[PageRef], *, workers: int | None = None) -> l
         finally:
             close_documents()
         return results  # type: ignore[return-value]
-    pool = _pool(workers)
-    with _bare_main():
+    pool = _POOL.get(workers, max(1, (os.cpu_count() or 1) // workers))  # each worker's onnxruntime threads
+    with bare_main():
         futures = {pool.submit(recognise_page, ref): k for k, ref in enumerate(refs)}
     for done, future in enumerate(as_completed(futures), start=1):
         try:
