@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 
-from index.cli_args import OneLineParser, clause_id, doc_id, k_arg, kb_arg, neighbours, quiet_broken_pipe, shown, year
+from index.cli_args import OneLineParser, clause_id, doc_id, k_arg, kb_arg, neighbours, one_line_errors, year
 from index.cli_targets import add_targets_command, run_targets
 from index.cli_precedent import add_commands as add_precedent_commands
 from index.cli_links import LINK_COMMANDS, add_link_commands
@@ -20,10 +19,7 @@ from index.e5onnx import add_model_command
 from index.fusion import MODES
 from index.hits import MAYBE_RELEVANT, MAYBE_SHOWN, NO_GOOD_MATCH, good_match, mark
 from index.jsonout import clauses_json, dumps, search_json
-from index.location import kb_path
-from index.recover import corrupt, is_damage
 from index.records import Filters, KBError
-from ingest.records import IngestError
 
 
 def _add_read_commands(sub) -> None:
@@ -136,24 +132,14 @@ READ_COMMANDS = {"search": _search, "stats": _stats, "context": _context, "targe
 def _read(args) -> int:
     from index.kb import KnowledgeBase
 
-    try:
+    def run() -> int:
         kb = KnowledgeBase.open(args.kb, create=False)
         try:
             return READ_COMMANDS[args.command](kb, args, sys.stdout)
         finally:
             kb.close()
-    except (KBError, IngestError) as e:
-        print(f"error: {shown(e)}", file=sys.stderr)
-        return 2
-    except sqlite3.DatabaseError as e:
-        if not is_damage(e):
-            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
-            return 2  # a page of the database found damaged after it opened
-        print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `python -m index search … | head` closed the pipe: not an error
-        quiet_broken_pipe()
-        return 0
+
+    return one_line_errors(args.kb, run)
 
 
 # Stands in for the leading "-" of a query term while argparse reads the command line (a private-use

@@ -6,17 +6,15 @@ Hook: ``add_commands(subparsers)`` registers both; each sets ``run`` (``args.run
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from typing import TextIO
 
-from index.cli_args import clause_id, k_arg, quiet_broken_pipe, shown
+from index.cli_args import clause_id, k_arg, one_line_errors
 from index.cite import CiteStyle, cite, lookup
 from index.jsonout import dumps
 from index.records import KBError
 from index.similar import PrecedentReport, SortBy, find_precedents
-from ingest.records import IngestError
 
 
 def add_commands(sub) -> None:
@@ -104,7 +102,8 @@ def _on_kb(handler, args) -> int:
     from index.kb import KnowledgeBase
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # see index/cli.py: one OpenMP thread per query
-    try:
+
+    def run() -> int:
         if handler is _similar:
             args.draft = _draft(args)  # a missing or unreadable draft is reported before the model loads
         kb = KnowledgeBase.open(args.kb, create=False)
@@ -112,12 +111,8 @@ def _on_kb(handler, args) -> int:
             return handler(kb, args, sys.stdout)
         finally:
             kb.close()
-    except (KBError, IngestError) as e:
-        print(f"error: {shown(e)}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `... | head` closed the pipe: not an error
-        quiet_broken_pipe()
-        return 0
+
+    return one_line_errors(args.kb, run)
 
 
 def run_similar(args) -> int:

