@@ -4,9 +4,11 @@ they are; the dict-shaped answers (targets, precedents, links, 对照) get pydan
 exactly the keys of the CLI's ``--json``."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import get_type_hints
 
-from index.records import ClauseRow, DocumentRow, Hit, IngestReport
+from pydantic import BaseModel, Field, create_model
+
+from index.records import TARGET_KEYS, ClauseRow, DocumentRow, Hit, IngestReport, TargetRow
 
 
 class ErrorOut(BaseModel):
@@ -26,23 +28,9 @@ class SearchOut(BaseModel):
     hits: list[Hit]
 
 
-class TargetOut(BaseModel):
-    """A quantitative statement (``python -m index targets --json``)."""
-
-    indicator: str
-    canonical: str
-    value: float
-    value_high: float | None
-    unit: str
-    comparator: str
-    kind: str
-    year: int | None
-    base: str | None
-    subject: str | None
-    clause_id: int
-    citation: str
-    text: str
-    page: int | None
+# the ``TargetRow`` fields the CLI prints (``TARGET_KEYS``), typed as ``TargetRow`` types them
+TargetOut = create_model("TargetOut", __doc__="A quantitative statement (``python -m index targets --json``).",
+                         **{k: (t, ...) for k, t in get_type_hints(TargetRow).items() if k in TARGET_KEYS})
 
 
 class PrecedentOut(BaseModel):
