@@ -203,16 +203,18 @@ def test_boxes_round_trip_through_the_store(tmp_path, demo_embedder):
     kb.close()
 
 
-def test_an_image_page_is_shown_scaled_with_its_box(tmp_path):
-    """A page image (a scan saved as PNG): boxes are in its pixels; a wide scan is scaled down."""
+@pytest.mark.parametrize("suffix", [".png", ".jpg"])  # a JPEG is decoded at a reduced size (draft mode)
+def test_an_image_page_is_shown_scaled_with_its_box(tmp_path, suffix):
+    """A page image (a scan): boxes are in its pixels; a wide scan is scaled down."""
     from PIL import Image
 
     from webui.pageview import VIEW_DPI, highlight, pixel_rect, render_page
 
-    path = tmp_path / "scan.png"
+    path = tmp_path / f"scan{suffix}"
     Image.new("RGB", (2480, 3508), "white").save(path)  # A4 at 300 dpi
     image, scale = render_page(path, 1)
-    assert scale == pytest.approx(8.27 * VIEW_DPI / 2480, rel=1e-3) and image.width == round(2480 * scale)
+    assert scale == pytest.approx(8.27 * VIEW_DPI / 2480, rel=1e-3)
+    assert image.size == (round(2480 * scale), round(3508 * scale))
     box = Box(page=1, x0=300.0, y0=600.0, x1=2100.0, y1=680.0)
     shown = highlight(image, [box], scale=scale)
     x0, y0, x1, y1 = pixel_rect(box, scale=scale)

@@ -7,6 +7,7 @@ Pure functions, no Streamlit: the page caches their PNG bytes (``webui.original`
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,7 @@ FILL = (255, 214, 0, 96)  # translucent yellow: the text under it stays readable
 OUTLINE = (230, 115, 0, 255)
 PAD = 2.0  # points around each line box, so the highlight does not clip ascenders
 _IMAGE_FORMATS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+_ORIENTATION = 0x0112  # the EXIF tag
 
 
 class PageUnavailable(Exception):
@@ -54,17 +56,21 @@ def render_page(path: str | Path, page: int, *, dpi: int = VIEW_DPI) -> tuple[Im
 
 def _image_frame(path: Path, page: int, *, dpi: int) -> tuple[Image.Image, float]:
     """An image file's frame, scaled so that an A4-wide scan is about as wide as a rendered
-    PDF page; a ``Box`` on an image is in the image's own pixels."""
+    PDF page; a ``Box`` on an image is in the image's own pixels (upright, as EXIF shows it)."""
     with Image.open(path) as im:
         frames = getattr(im, "n_frames", 1)
         if not 1 <= page <= frames:
             raise PageUnavailable(f"第 {page} 页不在文件中（共 {frames} 页）")
         im.seek(page - 1)
+        turned = page == 1 and im.getexif().get(_ORIENTATION, 1) in (5, 6, 7, 8)  # EXIF: shown on its side
+        width, height = (im.height, im.width) if turned else im.size
+        scale = min(1.0, 8.27 * dpi / max(width, 1))
+        # a JPEG decodes straight to 1/2, 1/4 or 1/8 of its size, not below what is asked: 4x faster
+        # for a 300-dpi A4 scan (0.20 -> 0.05 s); other formats ignore it
+        im.draft("RGB", (math.ceil(im.width * scale), math.ceil(im.height * scale)))
         frame = (ImageOps.exif_transpose(im) if page == 1 else im.copy()).convert("RGB")
-    scale = min(1.0, 8.27 * dpi / max(frame.width, 1))
-    if scale < 1.0:
-        frame = frame.resize((round(frame.width * scale), round(frame.height * scale)))
-    return frame, scale
+    size = (round(width * scale), round(height * scale))
+    return (frame.resize(size) if frame.size != size else frame), scale
 
 
 def highlight(image: Image.Image, boxes: Sequence[Box], *, scale: float) -> Image.Image:
