@@ -16,7 +16,7 @@ from typing import Iterable
 
 from index.analyse import QueryAnalysis
 from index.backend import IndexesConfig
-from index.backends import make_indexes
+from index.backends import check_reachable, make_indexes
 from index.config import KBConfig, KBSettings, check_format, read_manifest, write_manifest
 from index.e5onnx import vector_family
 from index.embed import DEFAULT_MODEL, Embedder, get_embedder
@@ -99,8 +99,10 @@ class KnowledgeBase:
                 indexes: IndexesConfig | None = None) -> "KnowledgeBase":
         spec = model or (embedder.name if embedder is not None else DEFAULT_MODEL)
         emb = embedder or get_embedder(spec)
+        indexes = indexes or IndexesConfig()
+        check_reachable(indexes, kb_dir=path)  # before the manifest and the model are recorded
         config = KBConfig(path, model=spec, dim=int(emb.dim), settings=settings or KBSettings(), embedder=emb,
-                          store_spec=store_spec.to_dict(), indexes=indexes or IndexesConfig())
+                          store_spec=store_spec.to_dict(), indexes=indexes)
         # the manifest first: a database that records a model always has its settings on disk
         write_manifest(path, config.manifest(), generation=0, documents=0, clauses=0)
         with store.transaction(write=True):

@@ -153,6 +153,26 @@ def test_a_missing_pymilvus_is_one_readable_error(tmp_path, demo_embedder, monke
     assert "pymilvus cannot be imported" in str(e.value) and "pip install -r requirements.txt" in str(e.value)
 
 
+def test_an_unreachable_milvus_server_records_nothing(tmp_path, demo_embedder):
+    """A mistyped server URI when the KB is made: one line naming it, and nothing recorded, so the same
+    directory then becomes a KB with other indexes (it used to stay tied to the unreachable URI)."""
+    import socket
+
+    from index.records import KBError
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kb_dir = tmp_path / "kb"
+    cfg = IndexesConfig.for_new_kb(kb_dir, kind="milvus", uri=f"http://127.0.0.1:{port}")
+    with pytest.raises(KBError, match=f"cannot connect to Milvus at http://127.0.0.1:{port} .*: start the server"):
+        KnowledgeBase.open(kb_dir, embedder=demo_embedder, indexes=cfg)
+    assert not (kb_dir / "config.json").exists()
+    with KnowledgeBase.open(kb_dir, embedder=demo_embedder) as kb:
+        kb.ingest([CORPUS])
+        assert kb.config.indexes.kind == BackendKind.LOCAL and kb.search("公共服务 人均支出", k=1)
+
+
 def test_postgresql_store_with_milvus_indexes_ranks_as_the_embedded_kb(tmp_path, demo_embedder, corpus_kb,
                                                                        pg_database):
     """The whole scale-out setup at once: the store on a PostgreSQL server, the indexes in Milvus
