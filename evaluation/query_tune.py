@@ -22,9 +22,11 @@ from evaluation.overrides import apply_settings  # noqa: E402
 from evaluation.queries import load_queries  # noqa: E402
 from evaluation.runner import KBMode, run_system  # noqa: E402
 
-SETS = {"own": ("eval/corpus_queries.jsonl", "/work/kbs/own-e5-int8"),
-        "ncp": ("/work/kbs/ncp.jsonl", "/work/kbs/ncp-e5-int8"),
-        "stard": ("/work/kbs/stard.jsonl", "/work/kbs/laws-e5-int8")}
+# set -> (queries, KB), where the project's commands put them: `python -m index add corpus/` (kb/),
+# `python -m evaluation sets ncp|stard|laws-kb` (artifacts/); --set-paths points elsewhere
+SETS = {"own": ("eval/corpus_queries.jsonl", "kb"),
+        "ncp": ("artifacts/eval/ncp.jsonl", "artifacts/ncp/kb"),
+        "stard": ("artifacts/eval/stard.jsonl", "artifacts/laws/kb")}
 
 
 class CachedEmbedder:
@@ -51,13 +53,22 @@ def main() -> int:
     p.add_argument("--modes", default="hybrid,lexical")
     p.add_argument("--variant", action="append", required=True)
     p.add_argument("--fold", default="", help="EVEN or ODD: only that half of the split (see evaluation.lexicon)")
+    p.add_argument("--set-paths", action="append", default=[], metavar="NAME=QUERIES,KB",
+                   help="another query file and KB for a set (repeatable), e.g. ncp=my/ncp.jsonl,my/ncp-kb")
     args = p.parse_args()
+    sets = dict(SETS)
+    for item in args.set_paths:
+        name, _, paths = item.partition("=")
+        queries, _, kb = paths.partition(",")
+        if name not in SETS or not queries or not kb:
+            p.error(f"--set-paths {item}: give NAME=QUERIES,KB with NAME one of {', '.join(SETS)}")
+        sets[name] = (queries, kb)
     from index.embed import get_embedder
     from index.kb import KnowledgeBase
 
     print(f"split={args.split} fold={args.fold or 'all'}")
     for name in args.sets.split(","):
-        qfile, kb_dir = SETS[name]
+        qfile, kb_dir = sets[name]
         queries = [q for q in load_queries(qfile, split=args.split) if _in_fold(q, args.fold)]
         with KnowledgeBase.open(kb_dir, create=False) as probe:
             model = probe.config.model

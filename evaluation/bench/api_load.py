@@ -36,7 +36,8 @@ LOCUSTFILE = Path(__file__).with_name("api_locustfile.py")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``python -m evaluation api-bench``."""
     p.add_argument("--kb", required=True, help="the KB to serve (a --laws-kb bench KB is copied and relabelled)")
-    p.add_argument("--queries", default="/work/kbs/stard.jsonl", help="JSON lines with a query field")
+    p.add_argument("--queries", default="artifacts/eval/stard.jsonl",
+                   help="JSON lines with a query field (default: the STARD set of `python -m evaluation sets stard`)")
     p.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     p.add_argument("--seconds", type=int, default=60, help="duration of each run (default 60)")
     p.add_argument("--workers", default="1,2", help="server worker counts, one run each (default 1,2)")
