@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Iterable
 
+from index.sql_dialect import select_in
+
 
 class DocKind(StrEnum):
     """What a document is, for ranking."""
@@ -44,12 +46,5 @@ class ClauseFacts:
 
 def clause_facts(db, ids: Iterable[int]) -> dict[int, ClauseFacts]:
     """id -> length and document kind, read from the store's connection (one query per 900 ids)."""
-    out: dict[int, ClauseFacts] = {}
-    ids = list(ids)
-    for i in range(0, len(ids), 900):
-        chunk = ids[i : i + 900]
-        q = ("SELECT c.id, length(c.text), d.title FROM clauses c JOIN documents d ON d.id=c.doc_id"
-             f" WHERE c.id IN ({','.join('?' * len(chunk))})")
-        for cid, length, title in db.execute(q, chunk):
-            out[cid] = ClauseFacts(length=int(length), kind=doc_kind(title))
-    return out
+    q = "SELECT c.id, length(c.text), d.title FROM clauses c JOIN documents d ON d.id=c.doc_id WHERE c.id IN ({marks})"
+    return {cid: ClauseFacts(length=int(length), kind=doc_kind(title)) for cid, length, title in select_in(db, q, ids)}

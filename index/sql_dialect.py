@@ -6,11 +6,26 @@ The queries are written once, in SQLite's form (``?`` placeholders, standard
 accept). What cannot be written once is here: a substring test (``instr`` vs ``strpos``),
 the year of a ``YYYY-MM-DD`` text (SQLite's lenient ``CAST`` vs a guarded one) and the
 column that orders rows by insertion (``rowid`` vs an identity column). The placeholder
-translation is the PostgreSQL connection's (``index.store_pg.PgConn``).
+translation is the PostgreSQL connection's (``index.store_pg.PgConn``). ``select_in`` runs a
+query over any number of values, as many ``IN (…)`` lists as the engines' parameter limits need.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+# values bound to one statement: under SQLite's old default limit (999), far under PostgreSQL's 65,535
+IN_CHUNK = 900
+
+
+def select_in(db, sql: str, values: Iterable, *, params: Sequence = ()) -> Iterator[tuple]:
+    """The rows of ``sql`` for all of ``values``: its ``{marks}`` becomes an ``IN`` list of at most
+    ``IN_CHUNK`` placeholders, one statement per chunk; ``params`` are bound before them. Rows come
+    chunk by chunk: a caller that needs an order sorts them."""
+    values = list(values)
+    for i in range(0, len(values), IN_CHUNK):
+        chunk = values[i:i + IN_CHUNK]
+        yield from db.execute(sql.replace("{marks}", ",".join("?" * len(chunk))), [*params, *chunk])
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 
 from index.hits import citation
 from index.records import TargetRow
+from index.sql_dialect import select_in
 from ingest.targets import ClauseStatement, Kind
 
 SCHEMA = """
@@ -112,13 +113,8 @@ class StatementStore:
 
     def clauses_stating(self, canonicals: Iterable[str]) -> set[int]:
         """Ids of the clauses with a statement of any of the canonical names."""
-        names = list(set(canonicals))
-        out: set[int] = set()
-        for i in range(0, len(names), 900):
-            chunk = names[i : i + 900]
-            out.update(r[0] for r in self.db.execute(
-                f"SELECT DISTINCT clause_id FROM statements WHERE canonical IN ({','.join('?' * len(chunk))})", chunk))
-        return out
+        q = "SELECT DISTINCT clause_id FROM statements WHERE canonical IN ({marks})"
+        return {r[0] for r in select_in(self.db, q, set(canonicals))}
 
     def count(self) -> int:
         """The number of stored statements."""

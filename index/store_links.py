@@ -2,6 +2,7 @@
 (through the store's ``refs_of`` / ``refs_with_keys``); ``db`` is a store connection with a ``dialect``."""
 from __future__ import annotations
 
+from index.sql_dialect import select_in
 from ingest.refs import extract_refs, title_key
 
 
@@ -21,23 +22,12 @@ def refs_of(db, doc_id: int) -> list[tuple]:
                       f" WHERE r.doc_id=? ORDER BY c.ordinal, r.{db.dialect.row_order}", (doc_id,)).fetchall()
 
 
-# keys bound to one statement: a document status pass sends every title of the KB (about three keys a
-# document), and one statement takes at most 65,535 parameters in PostgreSQL, 250,000 in this SQLite
-# (32,766 in SQLite's default build)
-KEYS_PER_STATEMENT = 1000
-
-
 def refs_with_keys(db, keys: list[str]) -> list[tuple]:
     """(clause_id, doc_id, key, cue, text) of references whose key is one of ``keys``, in document and
-    clause order; any number of keys (sent ``KEYS_PER_STATEMENT`` at a time)."""
-    keys = list(dict.fromkeys(keys))
-    rows = []
-    for i in range(0, len(keys), KEYS_PER_STATEMENT):
-        part = keys[i:i + KEYS_PER_STATEMENT]
-        rows += db.execute("SELECT r.doc_id, c.ordinal, r.key, r.clause_id, r.cue, c.text FROM refs r"
-                           f" JOIN clauses c ON c.id=r.clause_id WHERE r.key IN ({','.join('?' * len(part))})",
-                           part).fetchall()
-    rows.sort(key=lambda r: r[:3])
+    clause order; any number of keys (a status pass sends every title of the KB: ``select_in``)."""
+    rows = sorted(select_in(db, "SELECT r.doc_id, c.ordinal, r.key, r.clause_id, r.cue, c.text FROM refs r"
+                                " JOIN clauses c ON c.id=r.clause_id WHERE r.key IN ({marks})", dict.fromkeys(keys)),
+                  key=lambda r: r[:3])
     return [(clause_id, doc_id, key, cue, text) for doc_id, _, key, clause_id, cue, text in rows]
 
 

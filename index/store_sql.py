@@ -19,6 +19,7 @@ from typing import Iterable
 import numpy as np
 
 from index.records import ClauseRow, DocumentRow, Facets, Filters, HitRow, IndexRow, KnownDocument, StoreCounts
+from index.sql_dialect import select_in
 from index.statements import StatementStore
 from index.store_boxes import clause_boxes, delete_boxes, insert_boxes
 from index.store_links import all_ref_counts, insert_refs, refs_of, refs_with_keys
@@ -140,9 +141,7 @@ class SqlStore:
 
     def clause_ids_of_docs(self, doc_ids: Iterable[int]) -> set[int]:
         """Ids of the clauses of the given documents."""
-        ids = list(doc_ids)
-        return {r[0] for i in range(0, len(ids), 500) for r in self.db.execute(
-            f"SELECT id FROM clauses WHERE doc_id IN ({','.join('?' * len(ids[i:i + 500]))})", ids[i:i + 500])}
+        return {r[0] for r in select_in(self.db, "SELECT id FROM clauses WHERE doc_id IN ({marks})", doc_ids)}
 
     def clause_ids(self) -> set[int]:
         """Every clause id."""
@@ -150,26 +149,17 @@ class SqlStore:
 
     def match_texts(self, ids: Iterable[int]) -> dict[int, str]:
         """id -> match_text for the given clause ids."""
-        out: dict[int, str] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 900):
-            chunk = ids[i : i + 900]
-            q = f"SELECT id, match_text FROM clauses WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(self.db.execute(q, chunk).fetchall())
-        return out
+        return dict(select_in(self.db, "SELECT id, match_text FROM clauses WHERE id IN ({marks})", ids))
 
     def hit_rows(self, ids: Iterable[int]) -> dict[int, HitRow]:
         """id -> the clause with its address and its document's citation fields, for building hits."""
         out: dict[int, HitRow] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 900):
-            chunk = ids[i : i + 900]
-            q = ("SELECT c.id, c.doc_id, c.text, c.path, c.label, c.page_start, c.page_end,"
-                 " d.title, d.doc_number, d.date, c.match_text FROM clauses c JOIN documents d ON d.id=c.doc_id"
-                 f" WHERE c.id IN ({','.join('?' * len(chunk))})")
-            for r in self.db.execute(q, chunk):
-                out[r[0]] = HitRow(clause_id=r[0], doc_id=r[1], text=r[2], path=tuple(json.loads(r[3])), label=r[4],
-                                   page_start=r[5], page_end=r[6], title=r[7], doc_number=r[8], date=r[9], match_text=r[10])
+        q = ("SELECT c.id, c.doc_id, c.text, c.path, c.label, c.page_start, c.page_end,"
+             " d.title, d.doc_number, d.date, c.match_text FROM clauses c JOIN documents d ON d.id=c.doc_id"
+             " WHERE c.id IN ({marks})")
+        for r in select_in(self.db, q, ids):
+            out[r[0]] = HitRow(clause_id=r[0], doc_id=r[1], text=r[2], path=tuple(json.loads(r[3])), label=r[4],
+                               page_start=r[5], page_end=r[6], title=r[7], doc_number=r[8], date=r[9], match_text=r[10])
         return out
 
     def clauses_containing(self, needle: str) -> set[int]:
@@ -216,13 +206,9 @@ class SqlStore:
     # -- embeddings ---------------------------------------------------------
     def missing_embeddings(self, hashes: Iterable[str], *, model: str) -> set[str]:
         """The text hashes that have no stored vector for ``model``."""
-        hashes = list(set(hashes))
-        have: set[str] = set()
-        for i in range(0, len(hashes), 900):
-            chunk = hashes[i : i + 900]
-            q = f"SELECT text_hash FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(chunk))})"
-            have.update(r[0] for r in self.db.execute(q, [model, *chunk]))
-        return set(hashes) - have
+        wanted = set(hashes)
+        q = "SELECT text_hash FROM embeddings WHERE model=? AND text_hash IN ({marks})"
+        return wanted - {r[0] for r in select_in(self.db, q, wanted, params=[model])}
 
     def put_embeddings(self, hashes: list[str], vectors: np.ndarray, *, model: str) -> None:
         """Cache vectors (inside the caller's transaction)."""
@@ -232,12 +218,8 @@ class SqlStore:
 
     def get_embeddings(self, hashes: list[str], *, model: str, dim: int) -> np.ndarray:
         """Vectors for ``hashes`` in order (KeyError if one is missing)."""
-        found: dict[str, bytes] = {}
-        uniq = list(set(hashes))
-        for i in range(0, len(uniq), 900):
-            chunk = uniq[i : i + 900]
-            q = f"SELECT text_hash, vector FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(chunk))})"
-            found.update(self.db.execute(q, [model, *chunk]).fetchall())
+        q = "SELECT text_hash, vector FROM embeddings WHERE model=? AND text_hash IN ({marks})"
+        found: dict[str, bytes] = dict(select_in(self.db, q, set(hashes), params=[model]))
         out = np.empty((len(hashes), dim), dtype=np.float32)
         for r, h in enumerate(hashes):
             out[r] = np.frombuffer(found[h], dtype=np.float32)
