@@ -195,12 +195,9 @@ class SqlStore:
         if ids is None:
             rows = self.db.execute("SELECT id, text, match_text, text_hash FROM clauses ORDER BY id").fetchall()
         else:
-            ids = sorted(ids)
-            rows = []
-            for i in range(0, len(ids), 900):
-                chunk = ids[i : i + 900]
-                rows += self.db.execute(f"SELECT id, text, match_text, text_hash FROM clauses WHERE id IN"
-                                        f" ({','.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+            # chunks of sorted ids, each ordered: the rows come in id order
+            rows = list(select_in(self.db, "SELECT id, text, match_text, text_hash FROM clauses WHERE id IN ({marks})"
+                                           " ORDER BY id", sorted(ids)))
         return [IndexRow(clause_id=r[0], text=r[1], match_text=r[2], text_hash=r[3]) for r in rows]
 
     # -- embeddings ---------------------------------------------------------
